@@ -1,0 +1,34 @@
+"""Every page of the app, with the section it appears in and the roles that may open it.
+
+``app.py`` builds ``st.navigation`` from this list for the signed-in user's role; a page not offered
+to a role is not reachable by URL either. Add one ``PageSpec`` per page file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALL_ROLES = frozenset({"admin", "hr_officer", "dept_head", "executive"})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # file under pages/
+    title: str
+    icon: str  # Material icon, e.g. ":material/upload:"
+    section: str  # "HR officer" | "Department head" | "Executive" | "Administration"
+    roles: frozenset[str]
+
+
+PAGES: list[PageSpec] = [
+    PageSpec(
+        "pages/data_import.py",
+        "Data import",
+        ":material/upload_file:",
+        "HR officer",
+        frozenset({"admin", "hr_officer"}),
+    ),
+]
+"""Pages in menu order within each section."""
+
+SECTIONS = ("HR officer", "Department head", "Executive", "Administration")
