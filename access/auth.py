@@ -1,0 +1,150 @@
+"""Built-in accounts for the embedded deployment: users in the store with argon2id password hashes.
+
+Production deployments sign in through OpenID Connect (``st.login``; see README) and map the identity provider's
+claims onto a row of this same ``users`` table (role and units), so authorisation is identical either way.
+Passwords are hashed with argon2id (``argon2-cffi`` defaults: RFC 9106 low-memory profile); never stored in clear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.engine import Engine
+
+from access.data_access import UserContext
+from access.roles import ROLES
+from data_loaders.store import metadata
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("username", sa.String(191), primary_key=True),
+    sa.Column("display_name", sa.String(255), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("units", sa.Text, nullable=False, default=""),
+    sa.Column("password_hash", sa.Text),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("demo", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("timing-equaliser")
+
+DEMO_PASSWORD = "demo"
+DEMO_ACCOUNTS = (
+    ("demo.admin", "Demo administrator", "admin", ()),
+    ("demo.hr", "Demo HR officer", "hr_officer", ()),
+    ("demo.icu", "Demo department head (ICU)", "dept_head", ("ICU",)),
+    ("demo.ed", "Demo department head (ED)", "dept_head", ("ED",)),
+    ("demo.exec", "Demo executive", "executive", ()),
+)
+
+
+class UserError(Exception):
+    """A user-administration request that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    display_name: str
+    role: str
+    units: frozenset[str]
+    active: bool
+    demo: bool
+
+    def context(self) -> UserContext:
+        return UserContext(self.username, self.role, self.units if self.role == "dept_head" else None)
+
+
+def _account(row) -> Account:
+    units = frozenset(u for u in (row.units or "").split(",") if u)
+    return Account(row.username, row.display_name, row.role, units, bool(row.active), bool(row.demo))
+
+
+def add_user(
+    engine: Engine,
+    username: str,
+    role: str,
+    *,
+    password: str | None,
+    display_name: str | None = None,
+    units: tuple[str, ...] = (),
+    demo: bool = False,
+) -> None:
+    """Create a user. ``password`` None means the user signs in through OpenID Connect only.
+
+    Raises :class:`UserError` for an unknown role, a dept_head without units, a password under 12 characters
+    (NIST SP 800-63B minimum is 8; 12 is this product's rule) or an existing username.
+    """
+    if role not in ROLES:
+        raise UserError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    if role == "dept_head" and not units:
+        raise UserError("A department head needs at least one unit (--units ICU,ED).")
+    if password is not None and len(password) < 12 and not demo:
+        raise UserError("Passwords must have at least 12 characters.")
+    with engine.begin() as conn:
+        if conn.execute(sa.select(users.c.username).where(users.c.username == username)).first():
+            raise UserError(f"User {username!r} already exists.")
+        conn.execute(
+            users.insert().values(
+                username=username,
+                display_name=display_name or username,
+                role=role,
+                units=",".join(sorted(set(units))),
+                password_hash=_hasher.hash(password) if password is not None else None,
+                active=True,
+                demo=demo,
+                created_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+        )
+
+
+def set_active(engine: Engine, username: str, active: bool) -> None:
+    """Enable or disable a user; raises :class:`UserError` if there is no such user."""
+    with engine.begin() as conn:
+        if conn.execute(users.update().where(users.c.username == username).values(active=active)).rowcount == 0:
+            raise UserError(f"No user {username!r}.")
+
+
+def authenticate(engine: Engine, username: str, password: str) -> Account | None:
+    """The active account if ``password`` is right, else None (same work either way, against timing probes)."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(users).where(users.c.username == username)).first()
+    stored = row.password_hash if row is not None and row.password_hash else _DUMMY_HASH
+    try:
+        ok = _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or row is None or not row.password_hash or not row.active:
+        return None
+    return _account(row)
+
+
+def get_account(engine: Engine, username: str) -> Account | None:
+    """The account called ``username`` (active or not), or None."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(users).where(users.c.username == username)).first()
+    return _account(row) if row is not None else None
+
+
+def list_accounts(engine: Engine) -> list[Account]:
+    """All accounts, by username."""
+    with engine.connect() as conn:
+        return [_account(r) for r in conn.execute(sa.select(users).order_by(users.c.username))]
+
+
+def create_demo_accounts(engine: Engine) -> None:
+    """Create the clearly labelled demo accounts (password ``demo``) if they do not exist.
+
+    Only for the bundled sample hospital: the app calls this when it bootstraps the sample into an empty embedded
+    store and ``HOSPITAL_DEMO_ACCOUNTS`` is not ``0``. Never enable them on real data.
+    """
+    for username, name, role, units in DEMO_ACCOUNTS:
+        if get_account(engine, username) is None:
+            add_user(engine, username, role, password=DEMO_PASSWORD, display_name=name, units=units, demo=True)

@@ -1,0 +1,45 @@
+"""Entry point: page config, sign-in, and navigation built from the signed-in user's role.
+
+Run with ``streamlit run app.py``. Pages are declared in :mod:`components.page_registry`; a page a role is not
+offered is not registered with ``st.navigation`` for that session, so its URL does not resolve either.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from access import audit
+from access.roles import ROLE_LABELS
+from components.page_registry import PAGES, SECTIONS
+from components.session import current_account, ensure_sample_loaded, get_engine, sign_out
+from components.sign_in import render_sign_in
+
+st.set_page_config(page_title="Hospital workforce analytics", page_icon=":material/local_hospital:", layout="wide")
+
+ensure_sample_loaded()
+account = current_account()
+
+if account is None:
+    st.navigation([st.Page(render_sign_in, title="Sign in", icon=":material/login:", url_path="sign-in")]).run()
+else:
+    home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
+    sections: dict[str, list] = {"": [home]}
+    for section in SECTIONS:
+        offered = [
+            st.Page(p.path, title=p.title, icon=p.icon)
+            for p in PAGES
+            if p.section == section and account.role in p.roles
+        ]
+        if offered:
+            sections[section] = offered
+    page = st.navigation(sections)
+    with st.sidebar:
+        st.caption(
+            f"Signed in as **{account.display_name}** · {ROLE_LABELS[account.role]}"
+            + (f" · units: {', '.join(sorted(account.units))}" if account.role == "dept_head" else "")
+        )
+        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+    audit.record(get_engine(), account.username, "page_view", {"page": page.title})
+    page.run()

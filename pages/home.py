@@ -1,0 +1,44 @@
+"""Home: who you are, what you may see, and what data is loaded (counts within your scope)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from access.data_access import AccessDenied
+from access.roles import ROLE_LABELS
+from components.session import current_access
+from data_loaders.schema import TABLES
+
+da = current_access()
+st.title("Hospital workforce analytics")
+st.write(
+    f"You are signed in as **{ROLE_LABELS[da.user.role]}**. "
+    + {
+        "admin": "You manage imports, users and the audit trail, and see every page.",
+        "hr_officer": "You see every unit and individual records, including sensitive ones, for retention work.",
+        "dept_head": "You see your own units: forecasts, staffing and schedules. Health and survey answers are "
+        "shown only as unit aggregates of at least 5 people.",
+        "executive": "You see hospital-wide KPIs as aggregates; no individual records.",
+    }[da.user.role]
+)
+
+
+@st.cache_data(show_spinner=False, ttl=300)
+def loaded_rows(username: str, version: str) -> pd.DataFrame:
+    """Rows per table visible to the user (keyed by user and data version)."""
+    rows = []
+    for name, spec in TABLES.items():
+        try:
+            shown = f"{da.row_count(name):,}"
+        except AccessDenied:
+            shown = "aggregates only"
+        rows.append({"table": name, "rows you can see": shown, "what it holds": spec.description.split(". ")[0]})
+    return pd.DataFrame(rows)
+
+
+units = da.visible_units()
+st.metric("Units in your scope", len(units))
+st.caption(", ".join(units) if units else "No units loaded yet.")
+st.subheader("Data loaded")
+st.dataframe(loaded_rows(da.user.username, da.data_version()), hide_index=True, width="stretch")
