@@ -1,0 +1,189 @@
+"""Data import (HR officers, administrators): upload exports or read a database, see what was accepted and what was
+rejected and why, fix unrecognised headers, import in one transaction, and roll imports back."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from access.data_access import AccessDenied
+from components.load_report import render_load_report
+from components.session import current_access
+from data_loaders import load_file
+from data_loaders.database import read_database
+from data_loaders.export import to_safe_csv
+from data_loaders.schema import TABLES
+from data_loaders.settings import max_upload_mb
+from data_loaders.store import StoreError
+
+da = current_access()
+try:
+    saved = da.saved_mappings()
+except AccessDenied as denied:
+    st.error(str(denied))
+    st.stop()
+
+st.title("Data import")
+st.caption(
+    "Upload CSV or XLSX exports from your HRMS, timekeeping, LMS or survey tools, or read tables from a database. "
+    "Nothing is stored until you press Import; an import is all-or-nothing and can be rolled back. "
+    "The columns each table understands are listed in the data model (docs/data_model.md)."
+)
+upload_tab, database_tab, history_tab = st.tabs(["Upload files", "From a database", "Import history"])
+
+
+def _flat_mappings(user_mapping: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Saved mappings of every table plus this session's choices, for all sheets ("*")."""
+    merged: dict[str, str] = {}
+    for per_table in saved.values():
+        merged.update(per_table)
+    merged.update(user_mapping)
+    return {"*": merged} if merged else {}
+
+
+def _import_result(result, file_name: str, sha256: str, key: str) -> None:
+    """Import button with progress; shows the per-table counts afterwards."""
+    accepted = sum(len(f) for f in result.tables.values())
+    errors = result.problems[result.problems["severity"] == "error"]
+    rejected = errors.groupby("table")["row"].nunique().to_dict() if not errors.empty else {}
+    rejected = {t: int(n) for t, n in rejected.items() if t in TABLES}
+    if accepted == 0:
+        st.warning("There are no accepted rows to import.")
+        return
+    label = f"Import {accepted:,} accepted rows" + (" (rejected rows stay out)" if rejected else "")
+    if not st.button(label, type="primary", key=f"{key}_import", icon=":material/database_upload:"):
+        return
+    with st.status("Importing…", expanded=True) as status:
+        bar = st.progress(0.0)
+        try:
+            summary = da.import_tables(
+                result.tables,
+                file_name=file_name,
+                sha256=sha256,
+                rejected=rejected,
+                progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m),
+            )
+        except Exception as error:  # the transaction was rolled back; say so plainly
+            status.update(label="Import failed: nothing was stored", state="error")
+            st.error(f"The database refused the import, so nothing was stored. Details: {error}")
+            return
+        status.update(label=f"Import #{summary.import_id} committed", state="complete")
+    st.dataframe(summary.as_frame(), hide_index=True, width="stretch")
+    st.cache_data.clear()
+
+
+with upload_tab:
+    uploads = st.file_uploader(
+        "CSV or XLSX files",
+        type=["csv", "tsv", "txt", "xlsx", "xlsm"],
+        accept_multiple_files=True,
+        key="uploads",
+        help=f"Up to {max_upload_mb()} MB per file. A workbook may hold one sheet per table.",
+    )
+    for index, upload in enumerate(uploads or []):
+        st.subheader(upload.name)
+        data = upload.getvalue()
+        if len(data) > max_upload_mb() * 1024 * 1024:
+            st.error(f"{upload.name} is larger than the {max_upload_mb()} MB limit and was not read.")
+            continue
+        sha256 = hashlib.sha256(data).hexdigest()
+        mapping_key = f"mapping_{sha256}"
+        user_mapping: dict[str, str] = st.session_state.setdefault(mapping_key, {})
+        suffix = Path(upload.name).suffix.lower() or ".csv"
+        with tempfile.TemporaryDirectory() as folder, st.spinner(f"Reading and validating {upload.name}…"):
+            path = Path(folder) / f"upload{suffix}"
+            path.write_bytes(data)
+            result = load_file(path, mappings=_flat_mappings(user_mapping), known_keys=da.known_keys())
+        render_load_report(result, key=f"upload_{index}")
+        unmapped = [(s.sheet, s.table, h) for s in result.sheets for h in s.unmapped]
+        if unmapped:
+            with st.expander(f"Map {len(unmapped)} unrecognised column(s)", expanded=False):
+                st.caption(
+                    "Choose what each column holds. Apply re-reads the file; Save also remembers the choice "
+                    "for future uploads."
+                )
+                choices: dict[str, tuple[str, str]] = {}
+                for sheet, table, header in unmapped:
+                    options = ["(ignore)"] + (TABLES[table].column_names if table in TABLES else [])
+                    choice = st.selectbox(f"{sheet} · '{header}'", options, key=f"map_{sha256}_{sheet}_{header}")
+                    if choice != "(ignore)":
+                        choices[header] = (table, choice)
+                apply_col, save_col = st.columns(2)
+                if apply_col.button("Apply mapping", key=f"apply_{sha256}"):
+                    user_mapping.update({h: c for h, (_, c) in choices.items()})
+                    st.rerun()
+                if save_col.button("Apply and save for future uploads", key=f"save_{sha256}"):
+                    for header, (table, column) in choices.items():
+                        try:
+                            da.save_mapping(table, header, column)
+                        except StoreError as error:
+                            st.error(str(error))
+                    user_mapping.update({h: c for h, (_, c) in choices.items()})
+                    st.rerun()
+        _import_result(result, upload.name, sha256, key=f"upload_{index}_{sha256[:8]}")
+
+with database_tab:
+    st.write(
+        "Read canonical tables from any database SQLAlchemy can reach (PostgreSQL, MariaDB/MySQL, SQL Server, "
+        "Oracle, SQLite). Give a table name or a read-only SQL query per table; values are never pasted into SQL."
+    )
+    url = st.text_input(
+        "Database URL",
+        type="password",
+        key="source_url",
+        placeholder="postgresql+psycopg://user@host:5432/hrms",
+        help="Credentials in the URL are used for this read only and are not stored.",
+    )
+    sources: dict[str, str] = {}
+    for name in TABLES:
+        text = st.text_input(f"{name}: table name or SELECT query", key=f"source_{name}")
+        if text.strip():
+            sources[name] = text.strip()
+    if st.button("Read from the database", key="read_database", disabled=not (url and sources)):
+        with st.status("Reading from the database…", expanded=True) as status:
+            bar = st.progress(0.0)
+            result = read_database(url, sources, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+            status.update(label="Read finished", state="complete")
+        st.session_state["database_result"] = result
+    result = st.session_state.get("database_result")
+    if result is not None:
+        render_load_report(result, key="database")
+        digest = hashlib.sha256(repr(sorted(sources.items())).encode()).hexdigest()
+        _import_result(result, "database: " + ", ".join(sorted(sources)), digest, key="database")
+
+with history_tab:
+    history = da.import_history()
+    if history.empty:
+        st.info("Nothing has been imported yet.")
+    else:
+        st.dataframe(history.drop(columns=["sha256"]), hide_index=True, width="stretch")
+        applied = sorted(history.loc[history["status"] == "applied", "import_id"].unique(), reverse=True)
+        if applied:
+            names = history.drop_duplicates("import_id").set_index("import_id")["file_name"]
+            target = st.selectbox(
+                "Import to roll back", applied, key="rollback_target", format_func=lambda i: f"#{i} · {names[i]}"
+            )
+            confirm = st.checkbox(
+                "I understand this removes the rows this import wrote and restores the rows it replaced.",
+                key="rollback_confirm",
+            )
+            if st.button("Roll back", key="rollback", disabled=not confirm, icon=":material/undo:"):
+                try:
+                    da.rollback_import(int(target))
+                except StoreError as error:
+                    st.error(str(error))
+                else:
+                    st.cache_data.clear()
+                    st.success(f"Import #{target} was rolled back.")
+                    st.rerun()
+        st.download_button(
+            "Download the import history (CSV)",
+            to_safe_csv(history),
+            file_name="import_history.csv",
+            mime="text/csv",
+            key="history_download",
+            icon=":material/download:",
+        )

@@ -1,0 +1,20 @@
+"""Shared fixtures: a small sample hospital in a temporary SQLite store."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+SAMPLE_TEST_SCALE = float(os.environ.get("TEST_SAMPLE_SCALE", "0.05"))
+
+
+@pytest.fixture(scope="session")
+def sample_engine(tmp_path_factory):
+    """Engine of a store holding the sample hospital at a small scale (about 100 employees) and demo accounts."""
+    from access.bootstrap import load_sample_hospital, open_store
+
+    path = tmp_path_factory.mktemp("sample_store") / "store.sqlite"
+    engine = open_store(f"sqlite:///{path}")
+    load_sample_hospital(engine, scale=SAMPLE_TEST_SCALE)
+    return engine
