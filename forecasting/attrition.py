@@ -1,0 +1,603 @@
+"""Voluntary-exit (attrition) risk: a logistic regression on the hospital's own history, explained and evaluated.
+
+:func:`fit_attrition_model` works on any frame of one row per employee (or per employee and as-of date) with
+numeric and categorical columns plus a left/stayed column, such as an HRMS export. It encodes the frame itself:
+
+* numeric and boolean columns: missing values are imputed with the training median and, where the training data
+  had any missing value, a 0/1 ``<column> missing`` indicator is added (so "no data" can carry its own risk);
+  values are then standardised with the training mean and standard deviation for a stable fit, and the
+  coefficients are reported back in the column's own unit;
+* text and categorical columns: one-hot encoded against the most frequent level (the reference); levels seen
+  fewer than ``min_level_count`` times are pooled into ``(other)``, missing values form ``(missing)``, and levels
+  unseen in training score as the reference;
+* declared identifiers (``id_columns``), date columns, constant columns and text columns with more than
+  ``max_levels`` levels are ignored and listed in ``model.ignored``.
+
+The model is a binomial GLM with logit link (statsmodels), i.e. logistic regression: log-odds of leaving =
+intercept + sum(coef x feature). When the same employee appears at several as-of dates, pass ``groups`` (the id
+column) for cluster-robust standard errors (Liang & Zeger 1986), since their rows are not independent.
+
+Evaluation (:func:`evaluate_time_split`) is time-ordered: the model is trained on as-of dates whose whole label
+window closed before the first test as-of date, and tested on the later dates, against a baseline logistic
+regression on overtime alone. ROC AUC is the Mann-Whitney U statistic over (events x non-events) (Hanley & McNeil
+1982, Radiology 143:29-36); the Brier score is the mean squared difference of probability and outcome (Brier 1950,
+Mon Weather Rev 78:1-3); the reliability (calibration) table bins predictions into equal-count groups and compares
+the mean predicted probability with the observed exit rate in each.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy.stats import mannwhitneyu
+
+from forecasting.risk_features import FEATURES, feature_panel
+
+TARGET_COLUMN = "left_within_12m"
+"""Label column built by :func:`attrition_dataset` for the default 12-month horizon."""
+
+BASELINE_FEATURE = "overtime_hours_per_week_12w"
+"""The overtime-only baseline's single feature."""
+
+MODEL_ATTRIBUTES = ("role", "unit_type", "employment_type")
+"""Categorical columns of the risk-feature frame used by the app's model (``unit`` itself is left out so that a
+unit's exits do not explain themselves and the model carries across unit openings and mergers)."""
+
+EMPLOYEE_TYPES_MODELLED = ("staff", "per_diem")
+"""Employment types whose exits are voluntary turnover; agency and travel contracts end by design."""
+
+_POSITIVE = {"1", "true", "t", "yes", "y", "left", "leaver", "exit", "exited", "terminated", "voluntary", "quit"}
+_NEGATIVE = {"0", "false", "f", "no", "n", "stayed", "stay", "active", "retained", "current", "stayer"}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How well probabilities match outcomes on a set of rows.
+
+    ``auc``: ROC AUC (0.5 = chance, 1 = perfect ranking); ``brier``: Brier score (0 best; lower is better);
+    ``brier_base_rate``: Brier score of always predicting the observed exit rate (a model must beat it);
+    ``calibration``: DataFrame with columns ``bin``, ``n``, ``mean_predicted``, ``observed_rate`` (one row per
+    equal-count bin).
+    """
+
+    n: int
+    events: int
+    auc: float
+    brier: float
+    brier_base_rate: float
+    calibration: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class TimeSplitEvaluation:
+    """Model and overtime-only baseline evaluated on the same later rows."""
+
+    model: Evaluation
+    baseline: Evaluation
+    train_as_of: tuple[pd.Timestamp, pd.Timestamp]
+    test_as_of: tuple[pd.Timestamp, pd.Timestamp]
+    train_rows: int
+    test_rows: int
+
+
+def roc_auc(y_true: Iterable[float], score: Iterable[float]) -> float:
+    """ROC AUC = U / (n_events x n_non_events), U the Mann-Whitney statistic of event scores (ties count 1/2).
+
+    Raises ``ValueError`` when there are no events or no non-events.
+    """
+    y = np.asarray(list(y_true), dtype=float)
+    s = np.asarray(list(score), dtype=float)
+    pos, neg = s[y == 1], s[y == 0]
+    if len(pos) == 0 or len(neg) == 0:
+        raise ValueError("ROC AUC needs at least one exit and one stayer among the rows evaluated.")
+    u = mannwhitneyu(pos, neg, alternative="two-sided").statistic
+    return float(u / (len(pos) * len(neg)))
+
+
+def brier_score(y_true: Iterable[float], probability: Iterable[float]) -> float:
+    """Mean of (probability - outcome)^2 over rows (outcomes 0/1)."""
+    y = np.asarray(list(y_true), dtype=float)
+    p = np.asarray(list(probability), dtype=float)
+    return float(np.mean((p - y) ** 2))
+
+
+def calibration_table(y_true: Iterable[float], probability: Iterable[float], bins: int = 10) -> pd.DataFrame:
+    """Reliability table: rows sorted by probability and cut into ``bins`` groups of (nearly) equal size.
+
+    Returns columns ``bin`` (1..k), ``n``, ``mean_predicted`` and ``observed_rate`` (both probabilities 0-1).
+    """
+    y = np.asarray(list(y_true), dtype=float)
+    p = np.asarray(list(probability), dtype=float)
+    order = np.argsort(p, kind="stable")
+    groups = np.array_split(order, min(bins, max(len(p), 1)))
+    rows = [
+        {"bin": i + 1, "n": len(g), "mean_predicted": float(p[g].mean()), "observed_rate": float(y[g].mean())}
+        for i, g in enumerate(groups)
+        if len(g)
+    ]
+    return pd.DataFrame(rows, columns=["bin", "n", "mean_predicted", "observed_rate"])
+
+
+def evaluate_predictions(y_true: Iterable[float], probability: Iterable[float], bins: int = 10) -> Evaluation:
+    """AUC, Brier score (and the base-rate reference) and the calibration table for predictions."""
+    y = np.asarray(list(y_true), dtype=float)
+    p = np.asarray(list(probability), dtype=float)
+    rate = float(y.mean())
+    return Evaluation(
+        n=len(y),
+        events=int(y.sum()),
+        auc=roc_auc(y, p),
+        brier=brier_score(y, p),
+        brier_base_rate=brier_score(y, np.full(len(y), rate)),
+        calibration=calibration_table(y, p, bins),
+    )
+
+
+def coerce_target(values: pd.Series) -> pd.Series:
+    """Left/stayed column -> float 0/1 (NaN where missing).
+
+    Accepts booleans, 0/1 numbers and words such as yes/no, left/stayed, true/false (any case).
+    Raises ``ValueError`` naming the values it cannot read.
+    """
+    if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
+        numeric = pd.to_numeric(values.astype("Float64"), errors="coerce").astype(float)
+        bad = sorted(set(numeric.dropna().unique()) - {0.0, 1.0})
+        if bad:
+            raise ValueError(f"The target column must be 0/1 or yes/no; found values {bad[:5]}.")
+        return numeric
+    text = values.astype("string").str.strip().str.lower()
+    mapped = pd.Series(np.nan, index=values.index, dtype=float)
+    mapped[text.isin(_POSITIVE).fillna(False).astype(bool)] = 1.0
+    mapped[text.isin(_NEGATIVE).fillna(False).astype(bool)] = 0.0
+    unknown = sorted(set(text[mapped.isna() & text.notna()].unique()))
+    if unknown:
+        raise ValueError(
+            f"Cannot read {unknown[:5]} in the target column as left/stayed; "
+            "use yes/no, left/stayed, true/false or 1/0."
+        )
+    return mapped
+
+
+@dataclass
+class _Numeric:
+    name: str
+    median: float
+    mean: float
+    sd: float
+    indicator: bool
+
+
+@dataclass
+class _Categorical:
+    name: str
+    reference: str
+    levels: list[str]  # non-reference levels, one dummy each
+
+
+@dataclass
+class AttritionModel:
+    """A fitted attrition model. Build it with :func:`fit_attrition_model`.
+
+    ``coefficients``: DataFrame indexed by encoded feature with columns ``source`` (input column), ``kind``
+    (numeric / missing indicator / category / intercept), ``per`` (what one unit of the feature is), ``coef``
+    (log-odds per unit), ``ci_low``/``ci_high`` (confidence interval of ``coef``), ``odds_ratio``,
+    ``or_ci_low``/``or_ci_high``, ``p_value``.
+    ``evaluation``: a :class:`TimeSplitEvaluation` (or ``Evaluation``) when the model was evaluated, else None.
+    ``ignored``: input columns not used, with the reason.
+    """
+
+    target: str
+    numeric: list[_Numeric]
+    categorical: list[_Categorical]
+    params: pd.Series  # on the standardised design, including "(intercept)"
+    design_means: pd.Series  # training means of the standardised design columns
+    coefficients: pd.DataFrame
+    n_train: int
+    events_train: int
+    ignored: dict[str, str] = field(default_factory=dict)
+    fit_warnings: list[str] = field(default_factory=list)
+    evaluation: TimeSplitEvaluation | Evaluation | None = None
+
+    @property
+    def feature_columns(self) -> list[str]:
+        """Input columns the model reads."""
+        return [n.name for n in self.numeric] + [c.name for c in self.categorical]
+
+    def _design(self, frame: pd.DataFrame) -> pd.DataFrame:
+        missing = [c for c in self.feature_columns if c not in frame.columns]
+        if missing:
+            raise ValueError(f"The frame lacks column(s) {missing} that the attrition model uses.")
+        return _encode(frame, self.numeric, self.categorical)
+
+    def predict_proba(self, frame: pd.DataFrame) -> pd.Series:
+        """Probability of the target (e.g. voluntary exit within 12 months), one float per row of ``frame``.
+
+        Returns a Series with ``frame``'s index, named ``probability``. Raises ``ValueError`` if a column the
+        model uses is missing.
+        """
+        design = self._design(frame)
+        coef = self.params.reindex(design.columns, fill_value=0.0).to_numpy()
+        logit = design.to_numpy(dtype=float) @ coef + self.params["(intercept)"]
+        return pd.Series(1.0 / (1.0 + np.exp(-logit)), index=frame.index, name="probability")
+
+    def contributions(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Each input column's contribution to each row's log-odds: sum of coef x (x - training mean) over the
+        column's encoded features. Rows sum, with the log-odds at the training means, to the row's log-odds.
+
+        Returns a float DataFrame with ``frame``'s index and one column per model input column.
+        """
+        design = self._design(frame)
+        means = self.design_means.reindex(design.columns, fill_value=0.0)
+        centred = (design - means) * self.params.reindex(design.columns, fill_value=0.0)
+        source = {col: _source_of(col, self.numeric) for col in design.columns}
+        return centred.T.groupby(source).sum().T.reindex(columns=self.feature_columns)
+
+    def drivers(self, frame: pd.DataFrame, top: int = 3, direction: str = "up") -> pd.DataFrame:
+        """Each row's largest contributions, in log-odds and in plain words.
+
+        ``direction``: ``"up"`` keeps contributions that raise the risk, ``"abs"`` ranks by size either way.
+        Returns a long DataFrame (one row per input row and rank, input index kept as column ``row``) with
+        columns ``row``, ``rank``, ``feature``, ``value``, ``typical``, ``contribution`` (log-odds),
+        ``odds_factor`` (exp(contribution)) and ``text``.
+        """
+        contrib = self.contributions(frame)
+        records = []
+        typical = self._typical()
+        for row_label, row in contrib.iterrows():
+            values = row.dropna()
+            values = values[values > 0] if direction == "up" else values
+            ranked = values.reindex(values.abs().sort_values(ascending=False).index)[:top]
+            for rank, (feature, c) in enumerate(ranked.items(), start=1):
+                value = frame.at[row_label, feature]
+                records.append(
+                    {
+                        "row": row_label,
+                        "rank": rank,
+                        "feature": feature,
+                        "value": value,
+                        "typical": typical.get(feature),
+                        "contribution": float(c),
+                        "odds_factor": float(np.exp(c)),
+                        "text": _driver_text(feature, value, typical.get(feature), float(c)),
+                    }
+                )
+        return pd.DataFrame(
+            records, columns=["row", "rank", "feature", "value", "typical", "contribution", "odds_factor", "text"]
+        )
+
+    def driver_summary(self, frame: pd.DataFrame, top: int = 3) -> pd.Series:
+        """One string per row joining its risk-raising drivers (``"; "``-separated); "" when none."""
+        long = self.drivers(frame, top=top, direction="up")
+        joined = long.groupby("row", sort=False)["text"].agg("; ".join)
+        return joined.reindex(frame.index).fillna("").astype("string")
+
+    def _typical(self) -> dict[str, object]:
+        typical: dict[str, object] = {n.name: n.mean for n in self.numeric}
+        typical.update({c.name: c.reference for c in self.categorical})
+        return typical
+
+
+def _source_of(encoded: str, numeric: Sequence[_Numeric]) -> str:
+    """Input column an encoded design column comes from."""
+    if encoded in {n.name for n in numeric}:
+        return encoded
+    if encoded.endswith(" missing"):
+        return encoded[: -len(" missing")]
+    return encoded.split("=", 1)[0]
+
+
+def _driver_text(feature: str, value: object, typical: object, contribution: float) -> str:
+    spec = FEATURES.get(feature)
+    label = feature.replace("_", " ")
+    verb = "raises" if contribution > 0 else "lowers"
+    factor = f"x{np.exp(contribution):.2f}"
+    if isinstance(typical, str):
+        shown = "(missing)" if value is None or pd.isna(value) else str(value)
+        return f"{label} = {shown} (most common: {typical}) {verb} the odds {factor}"
+    unit = f" {spec.unit}" if spec else ""
+    shown = "missing" if value is None or pd.isna(value) else f"{float(value):.1f}{unit}"
+    return f"{label} {shown} (typical {float(typical):.1f}) {verb} the odds {factor}"
+
+
+def _encode(frame: pd.DataFrame, numeric: Sequence[_Numeric], categorical: Sequence[_Categorical]) -> pd.DataFrame:
+    columns: dict[str, np.ndarray] = {}
+    for spec in numeric:
+        raw = pd.to_numeric(frame[spec.name].astype("Float64"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(raw)
+        filled = np.where(missing, spec.median, raw)
+        columns[spec.name] = (filled - spec.mean) / spec.sd
+        if spec.indicator:
+            columns[f"{spec.name} missing"] = missing.astype(float)
+    for spec in categorical:
+        text = _category_text(frame[spec.name], [*spec.levels, spec.reference])
+        for level in spec.levels:
+            columns[f"{spec.name}={level}"] = (text == level).to_numpy(dtype=float)
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def _category_text(values: pd.Series, known: Sequence[str] | None = None) -> pd.Series:
+    text = values.astype("string").fillna("(missing)")
+    if known is not None:
+        text = text.where(text.isin(known), "(other)" if "(other)" in known else "(unseen)")
+    return text
+
+
+def fit_attrition_model(
+    frame: pd.DataFrame,
+    target: str,
+    id_columns: Sequence[str] = (),
+    *,
+    groups: str | None = None,
+    feature_columns: Sequence[str] | None = None,
+    confidence: float = 0.95,
+    max_levels: int = 30,
+    min_level_count: int = 5,
+) -> AttritionModel:
+    """Fit a logistic regression of ``target`` (left = 1 / stayed = 0) on the other columns of ``frame``.
+
+    ``frame``: one row per employee (or employee and as-of date); ``target``: the left/stayed column (bool,
+    0/1 or words, see :func:`coerce_target`; rows with a missing target are dropped); ``id_columns``:
+    identifiers to ignore; ``groups``: optional column (usually the employee id) for cluster-robust
+    standard errors; ``feature_columns``: restrict to these input columns (default: all others).
+
+    Returns an :class:`AttritionModel`. Raises ``ValueError`` when the target has no exits or no stayers, or
+    no usable feature column remains.
+    """
+    y_all = coerce_target(frame[target])
+    keep = y_all.notna()
+    data, y = frame[keep], y_all[keep]
+    if y.sum() == 0 or y.sum() == len(y):
+        raise ValueError("The target needs both leavers and stayers to fit an attrition model.")
+    ignored: dict[str, str] = {c: "declared identifier" for c in id_columns if c in frame.columns}
+    if groups is not None:
+        ignored.setdefault(groups, "declared identifier")
+    candidates = list(feature_columns) if feature_columns is not None else list(frame.columns)
+    numeric: list[_Numeric] = []
+    categorical: list[_Categorical] = []
+    for name in candidates:
+        if name == target or name in ignored:
+            continue
+        col = data[name]
+        if pd.api.types.is_datetime64_any_dtype(col) or isinstance(col.dtype, pd.PeriodDtype):
+            ignored[name] = "date column (derive a duration such as tenure instead)"
+        elif pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+            spec = _numeric_spec(name, col)
+            if spec is None:
+                ignored[name] = "constant or empty in the training rows"
+            else:
+                numeric.append(spec)
+        else:
+            spec_c = _categorical_spec(name, col, max_levels, min_level_count)
+            if isinstance(spec_c, str):
+                ignored[name] = spec_c
+            else:
+                categorical.append(spec_c)
+    if not numeric and not categorical:
+        raise ValueError("No usable feature column: give numeric or categorical columns besides the target and ids.")
+    design = _encode(data, numeric, categorical)
+    design = design.loc[:, design.std(ddof=0) > 0]
+    exog = sm.add_constant(design, has_constant="add").rename(columns={"const": "(intercept)"})
+    fit_warnings: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = sm.GLM(y.to_numpy(), exog, family=sm.families.Binomial())
+        if groups is not None:
+            codes = pd.factorize(data[groups])[0]
+            result = model.fit(cov_type="cluster", cov_kwds={"groups": codes})
+        else:
+            result = model.fit()
+    fit_warnings += sorted({str(w.message).splitlines()[0] for w in caught})
+    params = pd.Series(np.asarray(result.params), index=exog.columns)
+    conf = pd.DataFrame(np.asarray(result.conf_int(alpha=1 - confidence)), index=exog.columns, columns=["lo", "hi"])
+    pvalues = pd.Series(np.asarray(result.pvalues), index=exog.columns)
+    coefficients = _coefficient_table(params, conf, pvalues, numeric, categorical)
+    return AttritionModel(
+        target=target,
+        numeric=numeric,
+        categorical=categorical,
+        params=params,
+        design_means=design.mean(),
+        coefficients=coefficients,
+        n_train=len(y),
+        events_train=int(y.sum()),
+        ignored=ignored,
+        fit_warnings=fit_warnings,
+    )
+
+
+def _numeric_spec(name: str, col: pd.Series) -> _Numeric | None:
+    values = pd.to_numeric(col.astype("Float64"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    present = values[~np.isnan(values)]
+    if len(present) == 0:
+        return None
+    median = float(np.median(present))
+    indicator = bool(np.isnan(values).any())
+    filled = np.where(np.isnan(values), median, values)
+    sd = float(filled.std())
+    if sd == 0 and not indicator:
+        return None
+    return _Numeric(name, median, float(filled.mean()), sd if sd > 0 else 1.0, indicator)
+
+
+def _categorical_spec(name: str, col: pd.Series, max_levels: int, min_count: int) -> _Categorical | str:
+    text = _category_text(col)
+    counts = text.value_counts()
+    if len(counts) > max_levels:
+        return f"{len(counts)} distinct values (more than {max_levels}); looks like an identifier or free text"
+    frequent = counts[counts >= min_count]
+    rare = counts[counts < min_count]
+    levels = list(frequent.index)
+    if len(rare):
+        levels.append("(other)")
+    if len(levels) < 2:
+        return "a single level in the training rows"
+    reference = str(frequent.index[0]) if len(frequent) else "(other)"
+    return _Categorical(name, reference, [str(level) for level in levels if level != reference])
+
+
+def _coefficient_table(
+    params: pd.Series,
+    conf: pd.DataFrame,
+    pvalues: pd.Series,
+    numeric: Sequence[_Numeric],
+    categorical: Sequence[_Categorical],
+) -> pd.DataFrame:
+    rows = []
+    scale = {n.name: n.sd for n in numeric}
+    for feature in params.index:
+        if feature == "(intercept)":
+            source, kind, per, factor = "(intercept)", "intercept", "log-odds at the training means", 1.0
+        elif feature in scale:
+            spec = FEATURES.get(feature)
+            source, kind, factor = feature, "numeric", 1.0 / scale[feature]
+            per = f"per 1 {spec.unit}" if spec else "per 1 unit"
+        elif feature.endswith(" missing"):
+            source, kind, per, factor = feature[: -len(" missing")], "missing indicator", "missing vs present", 1.0
+        else:
+            source, level = feature.split("=", 1)
+            reference = next(c.reference for c in categorical if c.name == source)
+            kind, per, factor = "category", f"{level} vs {reference}", 1.0
+        coef = params[feature] * factor
+        lo, hi = conf.loc[feature, "lo"] * factor, conf.loc[feature, "hi"] * factor
+        rows.append(
+            {
+                "feature": feature,
+                "source": source,
+                "kind": kind,
+                "per": per,
+                "coef": coef,
+                "ci_low": lo,
+                "ci_high": hi,
+                "odds_ratio": np.exp(coef),
+                "or_ci_low": np.exp(lo),
+                "or_ci_high": np.exp(hi),
+                "p_value": pvalues[feature],
+            }
+        )
+    return pd.DataFrame(rows).set_index("feature")
+
+
+def voluntary_exit_labels(employees: pd.DataFrame, as_of: object, horizon_months: int = 12) -> pd.Series:
+    """1.0 if the employee left voluntarily within ``(as_of, as_of + horizon_months]``, else 0.0.
+
+    ``employees``: canonical employees table. Returns a float Series indexed by ``employee_id`` (string).
+    """
+    as_of = pd.Timestamp(as_of)
+    end = as_of + pd.DateOffset(months=horizon_months)
+    term = pd.to_datetime(employees["termination_date"]) if "termination_date" in employees else None
+    reason = employees.get("termination_reason", pd.Series(pd.NA, index=employees.index)).astype("string")
+    left = pd.Series(False, index=employees.index)
+    if term is not None:
+        left = ((term > as_of) & (term <= end) & (reason == "voluntary")).fillna(False).astype(bool)
+    return pd.Series(left.astype(float).to_numpy(), index=employees["employee_id"].astype("string").to_numpy())
+
+
+def attrition_dataset(
+    tables: Mapping[str, pd.DataFrame],
+    as_of_dates: Iterable[object],
+    *,
+    horizon_months: int = 12,
+    data_end: object | None = None,
+    tz: str | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Risk features at each as-of date with the label "voluntary exit within ``horizon_months``".
+
+    Only ``staff`` and ``per_diem`` employees (or unknown type) are kept. The label column is named
+    ``left_within_{horizon_months}m``: 1.0/0.0, or NaN where the label window runs past ``data_end`` (default:
+    the last shift or termination date in the data), because who leaves then is not yet known.
+
+    Returns the :func:`risk_features.feature_panel` frame plus the label column.
+    """
+    panel = feature_panel(tables, as_of_dates, tz=tz, progress=progress)
+    employees = tables["employees"]
+    if data_end is None:
+        data_end = _data_end(tables)
+    data_end = pd.Timestamp(data_end)
+    label_name = f"left_within_{horizon_months}m"
+    labels = []
+    for as_of, rows in panel.groupby("as_of", sort=False):
+        window_closed = pd.Timestamp(as_of) + pd.DateOffset(months=horizon_months) <= data_end
+        if window_closed:
+            lab = voluntary_exit_labels(employees, as_of, horizon_months)
+            labels.append(pd.Series(rows["employee_id"].map(lab).to_numpy(dtype=float), index=rows.index))
+        else:
+            labels.append(pd.Series(np.nan, index=rows.index))
+    panel[label_name] = pd.concat(labels).reindex(panel.index) if labels else np.nan
+    etype = panel["employment_type"]
+    return panel[etype.isna() | etype.isin(EMPLOYEE_TYPES_MODELLED)].reset_index(drop=True)
+
+
+def _data_end(tables: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
+    candidates = []
+    shifts = tables.get("shifts")
+    if shifts is not None and not shifts.empty:
+        candidates.append(pd.to_datetime(shifts["end"]).max())
+    employees = tables["employees"]
+    for col in ("termination_date", "hire_date"):
+        if col in employees:
+            candidates.append(pd.to_datetime(employees[col]).max())
+    found = [c for c in candidates if pd.notna(c)]
+    if not found:
+        raise ValueError("Cannot tell where the data ends: give data_end or shifts/termination dates.")
+    return max(found).normalize()
+
+
+def model_columns(panel: pd.DataFrame) -> list[str]:
+    """Input columns of the app's model: the numeric risk features and :data:`MODEL_ATTRIBUTES` present."""
+    return [c for c in (*FEATURES, *MODEL_ATTRIBUTES) if c in panel.columns]
+
+
+def evaluate_time_split(
+    panel: pd.DataFrame,
+    target: str = TARGET_COLUMN,
+    *,
+    test_start: object,
+    horizon_months: int = 12,
+    time_column: str = "as_of",
+    id_column: str = "employee_id",
+    feature_columns: Sequence[str] | None = None,
+    baseline_feature: str = BASELINE_FEATURE,
+    bins: int = 10,
+) -> tuple[AttritionModel, TimeSplitEvaluation]:
+    """Train on the past, test on later as-of dates, and compare with the overtime-only baseline.
+
+    Training rows: labelled rows with ``time_column + horizon_months <= test_start`` (their outcome was known
+    before the test period began). Test rows: labelled rows with ``time_column >= test_start``.
+    Returns the model fitted on the training rows (its ``evaluation`` set) and the evaluation. Raises
+    ``ValueError`` when either side has no exits or no stayers.
+    """
+    test_start = pd.Timestamp(test_start)
+    labelled = panel[panel[target].notna()]
+    times = pd.to_datetime(labelled[time_column])
+    train = labelled[times + pd.DateOffset(months=horizon_months) <= test_start]
+    test = labelled[times >= test_start]
+    if train.empty or test.empty:
+        raise ValueError(
+            f"A time split at {test_start:%Y-%m-%d} leaves {len(train)} training and {len(test)} test rows; "
+            "choose a split date with labelled history on both sides."
+        )
+    columns = list(feature_columns) if feature_columns is not None else model_columns(panel)
+    model = fit_attrition_model(train, target, id_columns=(id_column,), groups=id_column, feature_columns=columns)
+    baseline = fit_attrition_model(train, target, groups=id_column, feature_columns=[baseline_feature])
+    y_test = coerce_target(test[target]).to_numpy()
+    evaluation = TimeSplitEvaluation(
+        model=evaluate_predictions(y_test, model.predict_proba(test).to_numpy(), bins),
+        baseline=evaluate_predictions(y_test, baseline.predict_proba(test).to_numpy(), bins),
+        train_as_of=(pd.to_datetime(train[time_column]).min(), pd.to_datetime(train[time_column]).max()),
+        test_as_of=(pd.to_datetime(test[time_column]).min(), pd.to_datetime(test[time_column]).max()),
+        train_rows=len(train),
+        test_rows=len(test),
+    )
+    model.evaluation = evaluation
+    return model, evaluation
+
+
+def monthly_as_of_dates(start: object, end: object) -> list[pd.Timestamp]:
+    """First days of the months from ``start`` to ``end`` inclusive (as-of dates for a panel)."""
+    return list(pd.date_range(pd.Timestamp(start).to_period("M").start_time, pd.Timestamp(end), freq="MS"))
