@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 
+from access import audit
 from access.data_access import UserContext
 from access.roles import ROLES
 from data_loaders.store import metadata
@@ -57,6 +58,7 @@ class Account:
     units: frozenset[str]
     active: bool
     demo: bool
+    has_password: bool = False
 
     def context(self) -> UserContext:
         return UserContext(self.username, self.role, self.units if self.role == "dept_head" else None)
@@ -64,7 +66,9 @@ class Account:
 
 def _account(row) -> Account:
     units = frozenset(u for u in (row.units or "").split(",") if u)
-    return Account(row.username, row.display_name, row.role, units, bool(row.active), bool(row.demo))
+    return Account(
+        row.username, row.display_name, row.role, units, bool(row.active), bool(row.demo), bool(row.password_hash)
+    )
 
 
 def add_user(
@@ -76,16 +80,18 @@ def add_user(
     display_name: str | None = None,
     units: tuple[str, ...] = (),
     demo: bool = False,
+    actor: str | None = None,
 ) -> None:
     """Create a user. ``password`` None means the user signs in through OpenID Connect only.
 
+    When ``actor`` (the administrator's username) is given the change is audited as ``user_added``.
     Raises :class:`UserError` for an unknown role, a dept_head without units, a password under 12 characters
-    (NIST SP 800-63B minimum is 8; 12 is this product's rule) or an existing username.
+    (NIST SP 800-63B minimum is 8; 12 is this product's rule), a blank or over-long username or an existing one.
     """
-    if role not in ROLES:
-        raise UserError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
-    if role == "dept_head" and not units:
-        raise UserError("A department head needs at least one unit (--units ICU,ED).")
+    username = username.strip()
+    if not username or len(username) > 191:
+        raise UserError("A username must have 1 to 191 characters.")
+    _check_role(role, units)
     if password is not None and len(password) < 12 and not demo:
         raise UserError("Passwords must have at least 12 characters.")
     with engine.begin() as conn:
@@ -103,13 +109,68 @@ def add_user(
                 created_at=datetime.now(UTC).replace(tzinfo=None),
             )
         )
+    if actor is not None:
+        audit.record(
+            engine,
+            actor,
+            "user_added",
+            {"user": username, "role": role, "units": sorted(set(units)), "oidc_only": password is None},
+        )
 
 
-def set_active(engine: Engine, username: str, active: bool) -> None:
-    """Enable or disable a user; raises :class:`UserError` if there is no such user."""
+def _check_role(role: str, units: tuple[str, ...] | frozenset[str]) -> None:
+    if role not in ROLES:
+        raise UserError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    if role == "dept_head" and not units:
+        raise UserError("A department head needs at least one unit (--units ICU,ED).")
+
+
+def set_active(engine: Engine, username: str, active: bool, *, actor: str | None = None) -> None:
+    """Enable or disable a user; raises :class:`UserError` if there is no such user.
+
+    With ``actor`` the change is audited as ``user_changed``. An administrator cannot disable their own account
+    (so the last way in is not shut by mistake).
+    """
+    if actor is not None and actor == username and not active:
+        raise UserError("You cannot disable your own account; ask another administrator.")
     with engine.begin() as conn:
         if conn.execute(users.update().where(users.c.username == username).values(active=active)).rowcount == 0:
             raise UserError(f"No user {username!r}.")
+    if actor is not None:
+        audit.record(engine, actor, "user_changed", {"user": username, "active": active})
+
+
+def set_role(
+    engine: Engine, username: str, role: str, units: tuple[str, ...] = (), *, actor: str | None = None
+) -> None:
+    """Change a user's role and units (units are kept only for ``dept_head``).
+
+    With ``actor`` the change is audited as ``user_changed`` with the old and new values. Raises
+    :class:`UserError` for an unknown role, a dept_head without units, an unknown user, or an administrator
+    removing their own admin role.
+    """
+    _check_role(role, units)
+    before = get_account(engine, username)
+    if before is None:
+        raise UserError(f"No user {username!r}.")
+    if actor is not None and actor == username and before.role == "admin" and role != "admin":
+        raise UserError("You cannot remove your own administrator role; ask another administrator.")
+    kept = sorted(set(units)) if role == "dept_head" else []
+    with engine.begin() as conn:
+        conn.execute(users.update().where(users.c.username == username).values(role=role, units=",".join(kept)))
+    if actor is not None:
+        audit.record(
+            engine,
+            actor,
+            "user_changed",
+            {
+                "user": username,
+                "role": role,
+                "units": kept,
+                "old_role": before.role,
+                "old_units": sorted(before.units),
+            },
+        )
 
 
 def authenticate(engine: Engine, username: str, password: str) -> Account | None:
