@@ -1,0 +1,234 @@
+"""Candidate demand models: small functions from a regular history to point forecasts.
+
+Every candidate has the signature ``model(history, horizon, setup) -> numpy.ndarray`` where
+``history`` is a float ``pd.Series`` on a regular ``DatetimeIndex`` without missing values,
+``horizon`` the number of future steps and ``setup`` the :class:`SeasonalSetup` of the series'
+frequency. The result has ``horizon`` point forecasts (patients, or whatever unit the history is in).
+Prediction intervals are not made here: :mod:`forecasting.selection` calibrates them empirically
+from each model's out-of-sample backtest errors, the same way for every model.
+
+Models (formulas in ``docs/forecasting.md``):
+
+* ``seasonal_naive`` - the value one season earlier (Hyndman & Athanasopoulos, *Forecasting:
+  Principles and Practice*, 3rd ed., section 5.2). The benchmark every other model must beat.
+* ``ets`` - additive Holt-Winters exponential smoothing with damped trend
+  (``statsmodels.tsa.holtwinters.ExponentialSmoothing``; Hyndman et al. 2008).
+* ``mstl_arima`` - MSTL decomposition (Bandara, Hyndman & Bergmeir 2021;
+  ``statsmodels.tsa.seasonal.MSTL``) with hour-of-day and day-of-week seasonal components; the
+  seasonal components are repeated from their last cycle and the seasonally adjusted series
+  (trend + remainder) is forecast with an ARIMA(2,0,0) with constant (mean-reverting level).
+* ``fourier_regression`` - ordinary least squares on Fourier terms for each seasonal period
+  (daily, weekly, yearly as the history allows) plus a public-holiday dummy
+  (``holidays`` package; FPP3 section 7.4 "Fourier series").
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import holidays
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from statsmodels.tsa.arima.model import ARIMA
+from statsmodels.tsa.holtwinters import ExponentialSmoothing
+from statsmodels.tsa.seasonal import MSTL
+
+HOURS_PER_DAY = 24
+HOURS_PER_WEEK = 168
+
+
+@dataclass(frozen=True)
+class SeasonalSetup:
+    """How a series of a given frequency is modelled.
+
+    ``freq`` pandas offset alias (``"h"``, ``"D"``, ``"W"``, ``"MS"``); ``season`` the seasonal
+    period in steps used by seasonal naive and by MASE (168 hourly, 7 daily, 52 weekly, 12 monthly);
+    ``fourier`` pairs of (period in steps, number of harmonics K); ``mstl_periods`` the periods MSTL
+    extracts; ``fit_window`` the trailing number of steps each model is fitted on (``None`` = all);
+    ``steps_per_day`` steps in one day (0 for weekly/monthly series); ``holiday_country`` ISO code
+    of the public holidays used as a regressor (``None`` = none).
+    """
+
+    freq: str
+    season: int
+    fourier: tuple[tuple[float, int], ...]
+    mstl_periods: tuple[int, ...]
+    fit_window: int | None
+    steps_per_day: int
+    holiday_country: str | None = "US"
+
+
+def infer_frequency(index: pd.DatetimeIndex) -> str:
+    """Return ``"h"``, ``"D"``, ``"W"`` or ``"MS"`` for a regular index.
+
+    Raises ``ValueError`` if the index has fewer than 3 timestamps, is not strictly increasing, or
+    its steps are not all equal to one hour, one day, one week or one calendar month.
+    """
+    if len(index) < 3:
+        raise ValueError("A forecast needs at least 3 past values; the history has fewer.")
+    if not index.is_monotonic_increasing or index.has_duplicates:
+        raise ValueError("The history's timestamps must be strictly increasing without duplicates.")
+    steps = pd.Series(index[1:] - index[:-1])
+    if (steps == pd.Timedelta(hours=1)).all():
+        return "h"
+    if (steps == pd.Timedelta(days=1)).all():
+        return "D"
+    if (steps == pd.Timedelta(days=7)).all():
+        return "W"
+    if steps.dt.days.between(28, 31).all() and (index.day == index[0].day).all():
+        return "MS"
+    raise ValueError(
+        "The history is not on a regular hourly, daily, weekly or monthly grid; resample it first "
+        "(e.g. series.asfreq('h'))."
+    )
+
+
+def seasonal_setup(freq: str, n_history: int, holiday_country: str | None = "US") -> SeasonalSetup:
+    """Modelling choices for a series of frequency ``freq`` with ``n_history`` values.
+
+    Hourly models are fitted on the trailing 8 weeks (recent level and pattern matter most for
+    census; this keeps every fit well under a second). Daily models use up to 3 years so the
+    yearly Fourier terms (added from 2 years of history) can be estimated.
+    """
+    if freq == "h":
+        return SeasonalSetup(
+            "h", HOURS_PER_WEEK, ((24, 8), (168, 10)), (24, 168), 8 * HOURS_PER_WEEK, 24, holiday_country
+        )
+    if freq == "D":
+        fourier: tuple[tuple[float, int], ...] = ((7, 3),)
+        if n_history >= 2 * 365:
+            fourier += ((365.25, 8),)
+        return SeasonalSetup("D", 7, fourier, (7,), 3 * 365, 1, holiday_country)
+    if freq == "W":
+        return SeasonalSetup("W", 52, ((52.18, 6),) if n_history >= 104 else (), (52,), None, 0, None)
+    return SeasonalSetup("MS", 12, ((12, 5),), (12,), None, 0, None)
+
+
+def future_index(history_index: pd.DatetimeIndex, horizon: int, freq: str) -> pd.DatetimeIndex:
+    """The ``horizon`` timestamps after the last one of ``history_index`` (same time zone)."""
+    offset = pd.tseries.frequencies.to_offset(freq)
+    return pd.date_range(history_index[-1] + offset, periods=horizon, freq=offset)
+
+
+def seasonal_naive(history: pd.Series, horizon: int, setup: SeasonalSetup) -> np.ndarray:
+    """Repeat the last full season: forecast at t+h is the value at t+h-k*m (FPP3 section 5.2)."""
+    m = min(setup.season, len(history))
+    last = history.to_numpy(dtype=float)[-m:]
+    return np.resize(last, horizon)
+
+
+def ets(history: pd.Series, horizon: int, setup: SeasonalSetup) -> np.ndarray:
+    """Additive damped-trend Holt-Winters; non-seasonal when fewer than two seasons are available."""
+    seasonal = "add" if len(history) >= 2 * setup.season else None
+    model = ExponentialSmoothing(
+        history.to_numpy(dtype=float),
+        trend="add",
+        damped_trend=True,
+        seasonal=seasonal,
+        seasonal_periods=setup.season if seasonal else None,
+        initialization_method="estimated",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.asarray(model.fit().forecast(horizon), dtype=float)
+
+
+def mstl_arima(history: pd.Series, horizon: int, setup: SeasonalSetup) -> np.ndarray:
+    """MSTL seasonal components repeated forward plus an ARIMA(2,0,0)+constant on the adjusted series."""
+    values = history.to_numpy(dtype=float)
+    periods = tuple(p for p in setup.mstl_periods if len(values) > 2 * p)  # MSTL drops periods >= nobs / 2
+    if periods:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            decomposition = MSTL(values, periods=periods if len(periods) > 1 else periods[0]).fit()
+        seasonal = np.asarray(decomposition.seasonal, dtype=float).reshape(len(values), -1)
+        adjusted = values - seasonal.sum(axis=1)
+        future_seasonal = np.zeros(horizon)
+        for j, period in enumerate(periods):
+            future_seasonal += np.resize(seasonal[-period:, j], horizon)
+    else:
+        adjusted, future_seasonal = values, np.zeros(horizon)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = ARIMA(adjusted, order=(2, 0, 0), trend="c").fit()
+        level = np.asarray(fitted.forecast(horizon), dtype=float)
+    return level + future_seasonal
+
+
+def holiday_flags(index: pd.DatetimeIndex, country: str | None) -> np.ndarray:
+    """1.0 where the local calendar date of ``index`` is a public holiday of ``country``, else 0.0."""
+    if not country:
+        return np.zeros(len(index))
+    dates = index.tz_localize(None).normalize() if index.tz is not None else index.normalize()
+    years = range(int(dates.year.min()), int(dates.year.max()) + 1)
+    calendar = holidays.country_holidays(country, years=years)
+    holiday_days = pd.DatetimeIndex(sorted(pd.Timestamp(d) for d in calendar))
+    return np.asarray(dates.isin(holiday_days), dtype=float)
+
+
+def fourier_terms(steps: np.ndarray, pairs: tuple[tuple[float, int], ...]) -> np.ndarray:
+    """Columns sin(2πkt/P), cos(2πkt/P) for each (P, K) and k = 1..K (a cos/sin pair that is all zero is dropped)."""
+    columns = []
+    for period, harmonics in pairs:
+        for k in range(1, harmonics + 1):
+            angle = 2 * np.pi * k * steps / period
+            if 2 * k != period:
+                columns.append(np.sin(angle))
+            columns.append(np.cos(angle))
+    return np.column_stack(columns) if columns else np.empty((len(steps), 0))
+
+
+def _step_numbers(index: pd.DatetimeIndex, setup: SeasonalSetup) -> np.ndarray:
+    """Steps since a fixed epoch, so Fourier phases agree between history and future."""
+    naive = index.tz_localize(None) if index.tz is not None else index
+    if setup.freq == "h":
+        return np.asarray((naive - pd.Timestamp("2000-01-03")) / pd.Timedelta(hours=1), dtype=float)
+    if setup.freq in ("D", "W"):
+        days = np.asarray((naive - pd.Timestamp("2000-01-03")) / pd.Timedelta(days=1), dtype=float)
+        return days / 7 if setup.freq == "W" else days
+    return np.asarray((naive.year - 2000) * 12 + naive.month - 1, dtype=float)
+
+
+def fourier_design(index: pd.DatetimeIndex, setup: SeasonalSetup) -> np.ndarray:
+    """Regression design: constant, Fourier terms of each seasonal period, holiday dummy (if any)."""
+    steps = _step_numbers(index, setup)
+    parts = [np.ones((len(index), 1)), fourier_terms(steps, setup.fourier)]
+    if setup.holiday_country:
+        parts.append(holiday_flags(index, setup.holiday_country)[:, None])
+    return np.hstack(parts)
+
+
+def fourier_regression(history: pd.Series, horizon: int, setup: SeasonalSetup) -> np.ndarray:
+    """OLS on Fourier terms and a holiday dummy; coefficients by least squares (statsmodels OLS)."""
+    index = pd.DatetimeIndex(history.index)
+    future = future_index(index, horizon, setup.freq)
+    design = fourier_design(index, setup)
+    keep = design.std(axis=0) > 0
+    keep[0] = True
+    fitted = sm.OLS(history.to_numpy(dtype=float), design[:, keep]).fit()
+    return np.asarray(fitted.predict(fourier_design(future, setup)[:, keep]), dtype=float)
+
+
+Model = Callable[[pd.Series, int, SeasonalSetup], np.ndarray]
+
+CANDIDATES: dict[str, Model] = {
+    "seasonal_naive": seasonal_naive,
+    "ets": ets,
+    "mstl_arima": mstl_arima,
+    "fourier_regression": fourier_regression,
+}
+"""The fitted candidates; ``selection`` adds ``ensemble`` (mean of the three non-naive forecasts)."""
+
+MODEL_LABELS: dict[str, str] = {
+    "seasonal_naive": "Seasonal naive (same time one season earlier)",
+    "ets": "Exponential smoothing (Holt-Winters, damped trend)",
+    "mstl_arima": "MSTL decomposition + ARIMA",
+    "fourier_regression": "Regression on Fourier terms + holidays",
+    "ensemble": "Average of ETS, MSTL and regression",
+    "constant": "Constant (history has no variation)",
+    "mean": "Mean of the short history",
+}
+"""Plain-words names of the models for the page and the exports."""

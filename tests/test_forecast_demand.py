@@ -1,0 +1,151 @@
+"""forecast_demand / forecast_unit_demand: interface, intervals and the edge-case series."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting import forecast_demand, forecast_unit_demand
+from forecasting.demand import forecast_series, local_census_series, nonexistent_local_hours
+
+
+def _daily_census(days: int, seed: int = 0, start: str = "2024-01-01") -> pd.Series:
+    rng = np.random.default_rng(seed)
+    index = pd.date_range(start, periods=days, freq="D")
+    weekly = np.array([24, 27, 28, 27, 25, 19, 18], dtype=float)
+    return pd.Series(rng.poisson(weekly[index.day_of_week]).astype(float), index=index)
+
+
+def _hourly_census(weeks: int, seed: int = 0, start: str = "2026-01-05") -> pd.Series:
+    rng = np.random.default_rng(seed)
+    index = pd.date_range(start, periods=weeks * 168, freq="h")
+    level = 14 + 4 * np.sin(2 * np.pi * (index.hour - 9) / 24) + 2 * (index.day_of_week < 5)
+    return pd.Series(rng.poisson(level).astype(float), index=index)
+
+
+def test_forecast_demand_returns_horizon_rows_with_ordered_intervals():
+    history = _daily_census(200)
+    forecast = forecast_demand(history, 28)
+    assert list(forecast.columns) == ["mean", "lo80", "hi80", "lo95", "hi95"]
+    assert len(forecast) == 28
+    assert forecast.index[0] == history.index[-1] + pd.Timedelta(days=1)
+    assert (forecast["lo95"] <= forecast["lo80"]).all()
+    assert (forecast["lo80"] <= forecast["mean"]).all()
+    assert (forecast["mean"] <= forecast["hi80"]).all()
+    assert (forecast["hi80"] <= forecast["hi95"]).all()
+    assert (forecast >= 0).all().all()
+
+
+def test_hourly_forecast_beats_seasonal_naive_with_honest_80_percent_interval():
+    result = forecast_series(_hourly_census(16), 24 * 14)
+    row = result.backtest.loc[result.model]
+    assert row["relative_MAE"] < 0.85
+    assert 0.7 <= row["coverage80"] <= 0.9
+    assert "smaller than seasonal naive" in result.summary()
+
+
+def test_held_out_fortnight_falls_inside_the_80_percent_interval_about_80_percent_of_the_time():
+    series = _hourly_census(18, seed=11)
+    train, test = series.iloc[: -24 * 14], series.iloc[-24 * 14 :]
+    forecast = forecast_demand(train, 24 * 14)
+    inside = ((test >= forecast["lo80"]) & (test <= forecast["hi80"])).mean()
+    assert 0.65 <= inside <= 0.95
+
+
+def test_all_zero_history_forecasts_zero_with_a_message():
+    history = pd.Series(0.0, index=pd.date_range("2026-01-01", periods=60, freq="D"))
+    result = forecast_series(history, 7)
+    assert (result.forecast[["mean", "hi95"]] == 0).all().all()
+    assert any("zero" in m for m in result.messages)
+
+
+def test_constant_history_forecasts_the_constant():
+    history = pd.Series(12.0, index=pd.date_range("2026-01-01", periods=60, freq="D"))
+    assert (forecast_demand(history, 5)["mean"] == 12).all()
+
+
+def test_very_short_hourly_history_falls_back_to_yesterdays_hours():
+    history = _hourly_census(1).iloc[:72]
+    result = forecast_series(history, 24)
+    assert result.model == "seasonal_naive"
+    np.testing.assert_allclose(result.forecast["mean"].to_numpy(), history.iloc[-24:].to_numpy())
+    assert any("too short" in m for m in result.messages)
+
+
+def test_three_values_fall_back_to_the_mean():
+    history = pd.Series([4.0, 6.0, 5.0], index=pd.date_range("2026-01-01", periods=3, freq="D"))
+    result = forecast_series(history, 3)
+    assert result.model == "mean"
+    assert (result.forecast["mean"] == 5).all()
+
+
+def test_gappy_history_is_filled_and_reported():
+    history = _daily_census(120)
+    history.iloc[30:45] = np.nan
+    history.iloc[60] = np.nan
+    result = forecast_series(history, 14)
+    assert result.history.notna().all()
+    assert any("16 of 120 values were missing (longest gap 15 days)" in m for m in result.messages)
+
+
+def test_unit_that_opened_late_starts_its_history_at_the_first_value():
+    history = _daily_census(150)
+    history.iloc[:100] = np.nan
+    result = forecast_series(history, 7)
+    assert result.history.index[0] == history.index[100]
+    assert any("No data before" in m for m in result.messages)
+
+
+def test_mass_casualty_day_is_flagged_and_not_learned():
+    history = _hourly_census(10, seed=2)
+    day = history.index[-24 * 10 :][:24]
+    history.loc[day] = history.loc[day] + 60
+    result = forecast_series(history, 48)
+    assert any("exceptional" in m for m in result.messages)
+    assert result.history.loc[day].max() < 40
+    assert result.forecast["mean"].max() < 35
+
+
+def test_empty_history_raises_a_clear_error():
+    history = pd.Series(np.nan, index=pd.date_range("2026-01-01", periods=10, freq="D"))
+    with pytest.raises(ValueError, match="no numeric values"):
+        forecast_demand(history, 3)
+
+
+def test_spring_forward_hour_is_recognised_as_nonexistent():
+    index = pd.date_range("2026-03-08 01:00", periods=3, freq="h")
+    assert nonexistent_local_hours(index, "America/New_York").tolist() == [False, True, False]
+
+
+def _unit_rows(series: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame({"unit": "ICU", "timestamp": series.index, "census": series.to_numpy()})
+
+
+def test_spring_forward_hour_absent_from_history_is_not_reported_missing():
+    rows = _unit_rows(_hourly_census(8, start="2026-02-02"))
+    rows = rows[rows["timestamp"] != pd.Timestamp("2026-03-08 02:00")]
+    result = forecast_unit_demand(rows, horizon_days=7, unit="ICU", tz="America/New_York")
+    assert not any("missing" in m for m in result.messages)
+    assert result.history.notna().all()
+
+
+def test_unit_forecast_in_local_time_has_no_row_for_the_spring_forward_hour():
+    rows = _unit_rows(_hourly_census(7, start="2026-01-12"))
+    result = forecast_unit_demand(rows, horizon_days=28, unit="ICU", tz="America/New_York")
+    assert result.forecast.index[0] == pd.Timestamp("2026-03-02 00:00")
+    assert len(result.forecast) == 28 * 24 - 1
+    assert pd.Timestamp("2026-03-08 02:00") not in result.forecast.index
+    assert pd.Timestamp("2026-03-08 03:00") in result.forecast.index
+
+
+def test_daily_census_rows_give_a_daily_series():
+    rows = pd.DataFrame({"timestamp": pd.date_range("2026-01-01", periods=4, freq="D"), "census": [1.0, 2, 3, 4]})
+    assert local_census_series(rows).index.freqstr == "D"
+
+
+def test_recently_opened_unit_gets_a_message():
+    series = _daily_census(60, start="2026-01-01")
+    rows = pd.DataFrame({"unit": "TH", "timestamp": series.index, "census": series.to_numpy()})
+    result = forecast_unit_demand(rows, 14, unit="TH", opened=pd.Timestamp("2026-01-01"))
+    assert result.messages[0].startswith("This unit opened on 2026-01-01")

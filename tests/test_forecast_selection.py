@@ -1,0 +1,83 @@
+"""Rolling-origin backtest, MASE, empirical intervals and model choice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecasting.models import seasonal_setup
+from forecasting.selection import (
+    backtest_design,
+    choose_model,
+    error_quantiles,
+    horizon_buckets,
+    naive_scale,
+    run_backtest,
+)
+
+
+def _weekly_daily_series(weeks: int, noise: float = 0.5, seed: int = 0) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    week = np.array([30, 34, 36, 35, 32, 22, 20], dtype=float)
+    values = np.tile(week, weeks) + rng.normal(0, noise, 7 * weeks)
+    return pd.Series(values, index=pd.date_range("2024-01-01", periods=7 * weeks, freq="D"))
+
+
+def test_mase_scale_is_mean_absolute_seasonal_difference():
+    assert naive_scale(np.array([1.0, 2, 3, 5, 2, 3]), 3) == (4 + 0 + 0) / 3
+
+
+def test_backtest_origins_are_non_overlapping_windows_ending_at_the_last_value():
+    test, origins = backtest_design(100, 10, seasonal_setup("D", 100))
+    assert test == 10
+    assert origins == [70, 80, 90]
+
+
+def test_backtest_window_shrinks_for_short_history():
+    test, origins = backtest_design(20, 28, seasonal_setup("D", 20))
+    assert (test, origins) == (6, [14])
+
+
+def test_no_backtest_when_history_is_below_two_seasons_plus_a_window():
+    assert backtest_design(15, 28, seasonal_setup("D", 15)) == (0, [])
+
+
+def test_horizon_buckets_split_first_day_first_week_second_week_and_later():
+    buckets = horizon_buckets(np.array([0, 23, 24, 167, 168, 335, 336, 700]), seasonal_setup("h", 2000))
+    assert buckets.tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
+
+
+def test_sparse_bucket_uses_pooled_errors():
+    errors = pd.DataFrame({"step": np.arange(40), "error": np.arange(40, dtype=float)})
+    table = error_quantiles(errors, seasonal_setup("D", 100))
+    assert table.loc[0, 0.5] == table.loc[3, 0.5]
+
+
+def test_model_beating_naive_on_a_noisy_seasonal_series_is_chosen_and_scored_below_one():
+    history = _weekly_daily_series(30, noise=3.0)
+    backtest = run_backtest(history, 14, seasonal_setup("D", len(history)))
+    assert backtest.table.loc["seasonal_naive", "relative_MAE"] == 1.0
+    chosen = choose_model(backtest)
+    assert chosen != "seasonal_naive"
+    assert backtest.table.loc[chosen, "relative_MAE"] < 0.9
+
+
+def test_interval_coverage_is_close_to_nominal_on_stationary_noise():
+    history = _weekly_daily_series(60, noise=2.0, seed=5)
+    backtest = run_backtest(history, 28, seasonal_setup("D", len(history)), max_origins=6)
+    row = backtest.table.loc["fourier_regression"]
+    assert 0.65 <= row["coverage80"] <= 0.95
+    assert row["coverage95"] >= 0.85
+
+
+def test_failing_candidate_is_reported_not_raised(monkeypatch):
+    from forecasting import selection
+
+    def broken(history, horizon, setup):
+        raise np.linalg.LinAlgError("singular")
+
+    monkeypatch.setitem(selection.CANDIDATES, "ets", broken)
+    history = _weekly_daily_series(20)
+    backtest = run_backtest(history, 7, seasonal_setup("D", len(history)))
+    assert "ets" in backtest.failures
+    assert "ets" not in backtest.table.index
