@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy.linalg import qr
 from scipy.stats import mannwhitneyu
 
 from forecasting.risk_features import FEATURES, feature_panel
@@ -381,6 +382,9 @@ def fit_attrition_model(
         raise ValueError("No usable feature column: give numeric or categorical columns besides the target and ids.")
     design = _encode(data, numeric, categorical)
     design = design.loc[:, design.std(ddof=0) > 0]
+    design, collinear = _drop_collinear(design)
+    for name in collinear:
+        ignored[name] = "collinear with other columns in the training rows (no separate effect can be estimated)"
     exog = sm.add_constant(design, has_constant="add").rename(columns={"const": "(intercept)"})
     fit_warnings: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
@@ -408,6 +412,23 @@ def fit_attrition_model(
         ignored=ignored,
         fit_warnings=fit_warnings,
     )
+
+
+def _drop_collinear(design: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Keep a linearly independent subset of design columns (with the intercept), by QR with column pivoting.
+
+    Returns the reduced design and the dropped column names, in input order.
+    """
+    if design.shape[1] == 0:
+        return design, []
+    values = design.to_numpy(dtype=float)
+    centred = np.column_stack([np.ones(len(values)), (values - values.mean(axis=0)) / values.std(axis=0)])
+    _, r, pivots = qr(centred, mode="economic", pivoting=True)
+    diag = np.abs(np.diag(r))
+    rank = int((diag > diag[0] * 1e-9 * max(centred.shape)).sum())
+    kept = sorted(p - 1 for p in pivots[:rank] if p > 0)
+    dropped = [c for i, c in enumerate(design.columns) if i not in set(kept)]
+    return design.iloc[:, kept], dropped
 
 
 def _numeric_spec(name: str, col: pd.Series) -> _Numeric | None:
@@ -601,3 +622,42 @@ def evaluate_time_split(
 def monthly_as_of_dates(start: object, end: object) -> list[pd.Timestamp]:
     """First days of the months from ``start`` to ``end`` inclusive (as-of dates for a panel)."""
     return list(pd.date_range(pd.Timestamp(start).to_period("M").start_time, pd.Timestamp(end), freq="MS"))
+
+
+def fit_app_model(
+    panel: pd.DataFrame,
+    target: str = TARGET_COLUMN,
+    *,
+    horizon_months: int = 12,
+    test_share: float = 1 / 3,
+    bins: int = 10,
+) -> AttritionModel:
+    """The app's attrition model: evaluated on a time split, then refitted on every labelled row.
+
+    ``panel``: :func:`attrition_dataset` output. The split puts roughly the last ``test_share`` of the
+    labelled as-of dates in the test set, moved later if needed so that at least one as-of date has its
+    whole label window before the first test date. The returned model is fitted on all labelled rows (the
+    most history for scoring today's staff); its ``evaluation`` is the held-out :class:`TimeSplitEvaluation`.
+    Raises ``ValueError`` when the history is too short for any such split.
+    """
+    labelled = panel[panel[target].notna()]
+    dates = sorted(pd.to_datetime(labelled["as_of"]).unique())
+    first_test = max(1, round(len(dates) * (1 - test_share)))
+    evaluation = None
+    for position in range(first_test, len(dates)):
+        test_start = pd.Timestamp(dates[position])
+        if pd.Timestamp(dates[0]) + pd.DateOffset(months=horizon_months) <= test_start:
+            _, evaluation = evaluate_time_split(
+                panel, target, test_start=test_start, horizon_months=horizon_months, bins=bins
+            )
+            break
+    if evaluation is None:
+        raise ValueError(
+            f"The labelled history spans {len(dates)} as-of dates; a time-ordered test needs more than "
+            f"{horizon_months} months between the first and the last."
+        )
+    model = fit_attrition_model(
+        labelled, target, id_columns=("employee_id",), groups="employee_id", feature_columns=model_columns(panel)
+    )
+    model.evaluation = evaluation
+    return model
