@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from analytics import kpis
 from analytics.periods import duration_hours, period_range, split_at_period_boundaries
+from analytics.reference_benchmarks import benchmark_for, load_benchmarks
 
 NY = "America/New_York"
 JAN, FEB = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")
@@ -485,3 +486,31 @@ def test_hppd_on_real_cms_payroll_based_journal_data():
     expected = staffed["hours"].sum() / census["census"].sum()
     totals = out.loc[(out["unit"] == "All") & (out["role"] == "All")]
     assert totals["numerator"].sum() / totals["denominator"].sum() == pytest.approx(expected)
+
+
+# ---- reference benchmarks ----------------------------------------------------------------------------------
+
+
+def test_every_default_benchmark_names_its_source_and_year():
+    table = load_benchmarks()
+    assert (table["source"] != "").all() and (table["year"] >= 2024).all()
+    rn_vacancy = benchmark_for(table, "vacancy_rate", "RN")
+    assert rn_vacancy is not None and rn_vacancy.value == 9.6
+    assert "NSI" in rn_vacancy.citation() and "as cited by" in rn_vacancy.citation()
+    assert benchmark_for(table, "hppd") is None
+
+
+def test_benchmarks_can_be_replaced_by_a_csv_named_in_the_environment(tmp_path, monkeypatch):
+    path = tmp_path / "targets.csv"
+    path.write_text("kpi,role,value,unit,label,source,year\nturnover_rate,All,12.5,%,System target,Board paper,2026\n")
+    monkeypatch.setenv("HOSPITAL_BENCHMARKS_CSV", str(path))
+    table = load_benchmarks()
+    assert list(table["kpi"]) == ["turnover_rate"]
+    assert benchmark_for(table, "turnover_rate").value == 12.5
+
+
+def test_benchmark_csv_without_required_columns_is_explained(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("kpi,value\nturnover_rate,12\n")
+    with pytest.raises(ValueError, match="lacks the column"):
+        load_benchmarks(path)
