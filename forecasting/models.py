@@ -129,7 +129,7 @@ def ets(history: pd.Series, horizon: int, setup: SeasonalSetup) -> np.ndarray:
         damped_trend=True,
         seasonal=seasonal,
         seasonal_periods=setup.season if seasonal else None,
-        initialization_method="estimated",
+        initialization_method="heuristic" if seasonal and len(history) >= 2 * setup.season + 10 else "estimated",
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

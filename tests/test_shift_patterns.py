@@ -1,0 +1,94 @@
+"""Shift-pattern MILP: plans are checked by recomputing coverage without the solver."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forecasting.shift_patterns import (
+    HOURS_PER_WEEK,
+    optimise_pattern,
+    pattern_comparison,
+    plan_coverage,
+    weekly_need,
+)
+
+
+def _independent_coverage(plan: pd.DataFrame) -> list[int]:
+    """Staff on duty per hour of the week, by walking each shift hour by hour (no matrix, no solver)."""
+    on_duty = [0] * HOURS_PER_WEEK
+    for _, row in plan.iterrows():
+        hour_of_week = row["weekday"] * 24 + row["start"]
+        for _ in range(row["length"]):
+            on_duty[hour_of_week % HOURS_PER_WEEK] += row["staff"]
+            hour_of_week += 1
+    return on_duty
+
+
+def test_flat_need_of_two_is_met_by_two_12_hour_shifts_a_day():
+    result = optimise_pattern(np.full(HOURS_PER_WEEK, 2.0), {12: (7, 19)})
+    assert result.optimal
+    assert result.paid_hours == 2 * 24 * 7
+    assert _independent_coverage(result.plan) == [2] * HOURS_PER_WEEK
+
+
+def test_sunday_night_shift_wraps_into_monday_morning():
+    need = np.zeros(HOURS_PER_WEEK)
+    need[0:7] = 1  # Monday 00:00-06:59 only
+    result = optimise_pattern(need, {12: (19,)})
+    assert result.plan[["day", "start", "length", "staff"]].values.tolist() == [["Sun", 19, 12, 1]]
+    assert result.paid_hours == 12
+
+
+def test_cheapest_mix_of_8_and_12_hour_shifts_is_chosen():
+    need = np.zeros(HOURS_PER_WEEK)
+    need[7:15] = 1  # Monday 07-15: one 8-hour shift is cheaper than a 12-hour one
+    result = optimise_pattern(need, {8: (7,), 12: (7,)})
+    assert result.paid_hours == 8
+    assert result.plan["length"].tolist() == [8]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=6), min_size=HOURS_PER_WEEK, max_size=HOURS_PER_WEEK))
+def test_plan_covers_every_hour_it_claims_to(need):
+    result = optimise_pattern(np.array(need, dtype=float))
+    coverage = _independent_coverage(result.plan)
+    assert all(have >= want for have, want in zip(coverage, need, strict=True))
+    assert result.coverage.tolist() == coverage
+    assert plan_coverage(result.plan).tolist() == coverage
+    assert result.paid_hours == sum(result.plan["length"] * result.plan["staff"])
+
+
+def test_need_must_have_168_hours():
+    with pytest.raises(ValueError, match="168"):
+        optimise_pattern(np.ones(24))
+
+
+def test_weekly_need_takes_the_largest_need_per_weekday_hour():
+    hours = pd.date_range("2026-03-09", periods=HOURS_PER_WEEK * 2, freq="h")  # Monday start
+    needed = pd.Series(1.0, index=hours)
+    needed.iloc[HOURS_PER_WEEK + 5] = 4  # second Monday 05:00
+    need = weekly_need(needed)
+    assert need[5] == 4
+    assert need.sum() == HOURS_PER_WEEK - 1 + 4
+
+
+def test_overtime_disappears_up_to_the_paid_hours_saved():
+    need = np.full(HOURS_PER_WEEK, 1.0)
+    plan = optimise_pattern(need, {12: (7, 19)})  # 168 paid hours
+    comparison = pattern_comparison(need, np.full(HOURS_PER_WEEK, 1.5), 252.0, 30.0, plan)
+    assert comparison.loc["paid hours per week", "change"] == 168 - 252
+    assert comparison.loc["overtime hours per week", "recommended"] == 0
+    assert comparison.loc["hours under need", "current"] == 0
+
+
+def test_understaffed_current_pattern_keeps_its_overtime_and_shows_uncovered_hours():
+    need = np.full(HOURS_PER_WEEK, 2.0)
+    plan = optimise_pattern(need, {12: (7, 19)})
+    comparison = pattern_comparison(need, np.full(HOURS_PER_WEEK, 1.0), 168.0, 10.0, plan)
+    assert comparison.loc["hours under need", "current"] == HOURS_PER_WEEK
+    assert comparison.loc["staff-hours short", "current"] == HOURS_PER_WEEK
+    assert comparison.loc["overtime hours per week", "recommended"] == 10
