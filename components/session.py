@@ -1,6 +1,10 @@
 """The signed-in user's session: the store engine, the account, and the user's :class:`DataAccess`.
 
-Pages call :func:`current_access`; they never open the store themselves.
+Pages call :func:`current_access`; they never open the store themselves. A session starts either from the password
+form (:mod:`components.sign_in`) or from an OpenID Connect identity that ``st.login`` put in ``st.user``, mapped onto
+the ``users`` table by :mod:`access.oidc`. It ends on "Sign out" or after :data:`SESSION_TIMEOUT_MINUTES` without
+any interaction (both audited as ``sign_out`` with the reason); an OIDC session then also clears Streamlit's identity
+cookie (``st.logout``) so the next visitor is not signed straight back in.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import time
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from access import audit
+from access import audit, oidc
 from access.auth import Account
 from access.bootstrap import load_sample_hospital, open_store, sample_scale, should_bootstrap_sample
 from access.data_access import DataAccess
@@ -51,31 +55,69 @@ def ensure_sample_loaded() -> None:
             status.update(label=f"Sample hospital loaded: {rows:,} rows", state="complete", expanded=False)
 
 
-def sign_in(account: Account) -> None:
-    """Start a session for ``account``."""
+def _now() -> float:
+    """Seconds on a monotonic clock (patched in tests to move time forward)."""
+    return time.monotonic()
+
+
+def sign_in(account: Account, method: str = "password") -> None:
+    """Start a session for ``account``; ``method`` is "password" or "oidc"."""
     st.session_state["account"] = account
-    st.session_state["last_seen"] = time.monotonic()
+    st.session_state["sign_in_method"] = method
+    st.session_state["last_seen"] = _now()
 
 
 def sign_out(reason: str = "signed out") -> None:
-    """End the session (audited)."""
+    """End the session (audited); an OIDC session also ends Streamlit's identity cookie."""
     account = st.session_state.pop("account", None)
+    method = st.session_state.pop("sign_in_method", "password")
     st.session_state.pop("last_seen", None)
     if account is not None:
-        audit.record(get_engine(), account.username, "sign_out", {"reason": reason})
+        audit.record(get_engine(), account.username, "sign_out", {"reason": reason, "method": method})
+    if method == "oidc" and _oidc_signed_in():
+        st.logout()
+
+
+def oidc_providers() -> list[str]:
+    """Providers configured in the ``[auth]`` section of Streamlit's secrets (``[]`` when none)."""
+    if not st.secrets.load_if_toml_exists():
+        return []
+    return oidc.providers(st.secrets.get("auth"))
+
+
+def _oidc_signed_in() -> bool:
+    return bool(oidc_providers()) and bool(st.user.get("is_logged_in", False))
+
+
+def _sign_in_from_identity_provider() -> Account | None:
+    """Start a session from ``st.user`` if the identity provider has signed someone in (once per session)."""
+    if not _oidc_signed_in():
+        return None
+    claims = st.user.to_dict()
+    identity = str(claims.get("sub", ""))
+    if st.session_state.get("oidc_refused_sub") == identity:
+        return None
+    try:
+        account = oidc.sign_in_with_claims(get_engine(), claims)
+    except oidc.SignInRefused as refused:
+        st.session_state["oidc_refused_sub"] = identity
+        st.session_state["oidc_refused"] = str(refused)
+        return None
+    sign_in(account, method="oidc")
+    return account
 
 
 def current_account() -> Account | None:
     """The signed-in account, or None. Ends the session after :data:`SESSION_TIMEOUT_MINUTES` of inactivity."""
     account = st.session_state.get("account")
     if account is None:
-        return None
+        return _sign_in_from_identity_provider()
     last_seen = st.session_state.get("last_seen", 0.0)
-    if time.monotonic() - last_seen > SESSION_TIMEOUT_MINUTES * 60:
+    if _now() - last_seen > SESSION_TIMEOUT_MINUTES * 60:
         sign_out("inactivity time-out")
         st.session_state["timed_out"] = True
         return None
-    st.session_state["last_seen"] = time.monotonic()
+    st.session_state["last_seen"] = _now()
     return account
 
 

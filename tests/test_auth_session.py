@@ -1,0 +1,174 @@
+"""Sessions in the running app (AppTest): password and OpenID Connect sign-in, sign-out and inactivity time-out,
+each audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit.runtime.scriptrunner.script_runner as script_runner
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from access import audit, auth
+from access.bootstrap import open_store
+from components import session
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+AUTH_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "test-cookie-secret",
+        "keycloak": {"client_id": "c", "client_secret": "s", "server_metadata_url": "http://127.0.0.1:1/x"},
+    }
+}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('session') / 'store.sqlite'}"
+    engine = open_store(url)
+    auth.create_demo_accounts(engine)
+    auth.add_user(engine, "ann@example.org", "dept_head", password=None, units=("ICU",))
+    return url, engine
+
+
+def _run_main_script(main_script_path: str) -> None:
+    """Run app.py as the real server does once ``st.navigation`` has been called (multipage v2).
+
+    AppTest resets Streamlit's "uses a pages/ folder" flag before every run, so with this project's ``pages/``
+    folder each run would start in the legacy multipage mode, which runs a page file directly and skips app.py
+    (and with it the role-based navigation under test).
+    """
+    PagesManager.uses_pages_directory = False
+    path = Path(main_script_path)
+    exec(compile(path.read_text(), str(path), "exec"), {"__name__": "__main__", "__file__": str(path)})
+
+
+@pytest.fixture
+def navigation_v2(monkeypatch):
+    monkeypatch.setattr(script_runner, "_mpa_v1", _run_main_script)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr(session, "_now", fake)
+    return fake
+
+
+@pytest.fixture
+def app(store, monkeypatch, navigation_v2):
+    url, _ = store
+    monkeypatch.setenv("HOSPITAL_STORE_URL", url)
+    monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")
+    monkeypatch.delenv("HOSPITAL_PASSWORD_SIGN_IN", raising=False)
+    session.get_engine.clear()
+    yield AppTest.from_file(APP, default_timeout=30)
+    session.get_engine.clear()
+
+
+def _sign_in(at: AppTest, username: str, password: str = "demo") -> AppTest:
+    at.run()
+    at.text_input(key="sign_in_username").input(username)
+    at.text_input(key="sign_in_password").input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
+
+
+def _latest(engine, action: str):
+    return audit.search(engine, action=action, limit=1).iloc[0]
+
+
+def test_password_sign_in_starts_a_session_and_is_audited(app, store, clock):
+    _sign_in(app, "demo.hr")
+    assert app.session_state["account"].username == "demo.hr"
+    assert any(b.label == "Sign out" for b in app.sidebar.button)
+    entry = _latest(store[1], "sign_in")
+    assert entry["username"] == "demo.hr" and '"method": "password"' in entry["details"]
+
+
+def test_wrong_password_is_refused_and_audited_as_failed_sign_in(app, store, clock):
+    _sign_in(app, "demo.exec", "not the password")
+    assert "account" not in app.session_state
+    assert any("wrong" in e.value for e in app.error)
+    assert _latest(store[1], "sign_in_failed")["username"] == "demo.exec"
+
+
+def test_session_survives_activity_within_the_time_out(app, clock):
+    _sign_in(app, "demo.hr")
+    for _ in range(3):
+        clock.now += (session.SESSION_TIMEOUT_MINUTES - 1) * 60
+        app.run()
+        assert "account" in app.session_state
+
+
+def test_session_times_out_after_inactivity_and_audits_sign_out(app, store, clock):
+    _sign_in(app, "demo.icu")
+    clock.now += session.SESSION_TIMEOUT_MINUTES * 60 + 1
+    app.run()
+    assert "account" not in app.session_state
+    assert any("inactivity" in i.value for i in app.info)
+    entry = _latest(store[1], "sign_out")
+    assert entry["username"] == "demo.icu" and "inactivity time-out" in entry["details"]
+
+
+def test_sign_out_button_ends_the_session_and_is_audited(app, store, clock):
+    _sign_in(app, "demo.exec")
+    app.sidebar.button(key="sign_out").click().run()
+    assert "account" not in app.session_state
+    entry = _latest(store[1], "sign_out")
+    assert entry["username"] == "demo.exec" and "signed out" in entry["details"]
+
+
+def test_identity_provider_button_is_offered_when_auth_is_configured(app, monkeypatch):
+    app.secrets = AUTH_SECRETS
+    app.user = {"is_logged_in": False}
+    app.run()
+    assert [b.label for b in app.button if b.label.startswith("Sign in with")] == ["Sign in with Keycloak"]
+    assert app.text_input(key="sign_in_username") is not None
+
+
+def test_password_form_is_hidden_when_turned_off(app, monkeypatch):
+    monkeypatch.setenv("HOSPITAL_PASSWORD_SIGN_IN", "0")
+    app.secrets = AUTH_SECRETS
+    app.user = {"is_logged_in": False}
+    app.run()
+    assert not app.text_input
+    assert [b.label for b in app.button] == ["Sign in with Keycloak"]
+
+
+def test_no_sign_in_method_at_all_is_explained(app, monkeypatch):
+    monkeypatch.setenv("HOSPITAL_PASSWORD_SIGN_IN", "0")
+    app.run()
+    assert any("No way to sign in" in e.value for e in app.error)
+
+
+def test_oidc_identity_in_users_table_gets_its_role_and_units(app, store, clock):
+    app.secrets = AUTH_SECRETS
+    app.user = {"is_logged_in": True, "email": "ann@example.org", "sub": "kc-1", "provider": "keycloak"}
+    app.run()
+    account = app.session_state["account"]
+    assert (account.role, account.units) == ("dept_head", frozenset({"ICU"}))
+    assert app.session_state["sign_in_method"] == "oidc"
+    assert '"provider": "keycloak"' in _latest(store[1], "sign_in")["details"]
+
+
+def test_unknown_oidc_identity_is_refused_once_with_a_clear_message(app, store, clock):
+    before = len(audit.search(store[1], action="sign_in_failed"))
+    app.secrets = AUTH_SECRETS
+    app.user = {"is_logged_in": True, "email": "mallory@example.org", "sub": "kc-2", "provider": "keycloak"}
+    app.run()
+    app.run()
+    assert "account" not in app.session_state
+    assert any("not registered" in e.value for e in app.error)
+    assert "Sign out of single sign-on" in [b.label for b in app.button]
+    assert len(audit.search(store[1], action="sign_in_failed")) == before + 1
