@@ -213,7 +213,7 @@ def _prepare_format(
             header_row,
             report.encoding,
             report.delimiter,
-            report.rows_read,
+            len(frame),
             mapping={h: target for h, target in shaped.mapping.items() if table in target},
             unmapped=[h for h, _ in shaped.ignored],
         )

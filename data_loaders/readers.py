@@ -28,6 +28,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,17 @@ cells than this is refused: such claims make some readers allocate the whole gri
 
 CSV_DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    KeyError,
+    RuntimeError,
+)
+"""What a damaged or encrypted zip raises while it is opened or decompressed."""
 _XML_SCAN_CHUNK = 1024 * 1024
 
 
@@ -181,7 +193,11 @@ def read_csv(path: Path) -> tuple[list[RawSheet], list[ReadProblem]]:
     try:
         text, encoding = decode_text(data)
     except UnicodeDecodeError:
-        return [], [ReadProblem(name, "The file is not readable text. Export the data as CSV (UTF-8) or XLSX.")]
+        return [], [
+            ReadProblem(
+                name, "The file is not readable text (it holds binary data). Export the data as CSV (UTF-8) or XLSX."
+            )
+        ]
     if looks_binary(text):
         return [], [ReadProblem(name, "The file holds binary data, not text. Export the data as CSV (UTF-8) or XLSX.")]
     if not text.strip():
@@ -240,7 +256,7 @@ def check_zip(path: Path) -> tuple[zipfile.ZipFile | None, list[ReadProblem]]:
     try:
         archive = zipfile.ZipFile(path)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+    except _ZIP_ERRORS as exc:
         return None, [
             ReadProblem(name, f"The workbook is damaged or incomplete ({exc}). Save it again in Excel and re-upload.")
         ]
@@ -307,7 +323,7 @@ def _xml_part_problems(name: str, archive: zipfile.ZipFile, infos: list[zipfile.
                     problem = _dimension_problem(name, info.filename, chunk)
                     if problem:
                         return [problem]
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        except _ZIP_ERRORS as exc:
             return [
                 ReadProblem(
                     name, f"The workbook is damaged or incomplete ({exc}). Save it again in Excel and re-upload."

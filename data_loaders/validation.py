@@ -683,7 +683,7 @@ def _shift_rules(frame: pd.DataFrame, piece_bad: pd.Series, problems: Problems) 
     )
     bad |= too_long
     given = frame["hours"]
-    impossible = given.notna() & duration.notna() & ((given - duration).abs() > duration) & (duration > 0)
+    impossible = (given >= 0) & duration.notna() & ((given - duration).abs() > duration) & (duration > 0)
     problems.add_rows(
         frame[impossible],
         "hours",
