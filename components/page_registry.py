@@ -28,6 +28,20 @@ PAGES: list[PageSpec] = [
         "HR officer",
         frozenset({"admin", "hr_officer"}),
     ),
+    PageSpec(
+        "pages/hr_retention.py",
+        "Retention risk",
+        ":material/health_and_safety:",
+        "HR officer",
+        frozenset({"admin", "hr_officer"}),
+    ),
+    PageSpec(
+        "pages/hr_unit_burnout.py",
+        "Burnout by unit",
+        ":material/monitor_heart:",
+        "Department head",
+        frozenset({"dept_head", "executive"}),
+    ),
 ]
 """Pages in menu order within each section."""
 

@@ -536,25 +536,31 @@ def attrition_dataset(
     Returns the :func:`risk_features.feature_panel` frame plus the label column.
     """
     panel = feature_panel(tables, as_of_dates, tz=tz, progress=progress)
-    employees = tables["employees"]
-    if data_end is None:
-        data_end = _data_end(tables)
+    return label_panel(
+        panel, tables["employees"], horizon_months, data_end_of(tables) if data_end is None else data_end
+    )
+
+
+def label_panel(panel: pd.DataFrame, employees: pd.DataFrame, horizon_months: int, data_end: object) -> pd.DataFrame:
+    """Add the ``left_within_{horizon_months}m`` label to a feature panel and keep modelled employment types.
+
+    ``panel``: :func:`risk_features.feature_panel` output; ``employees``: canonical employees table;
+    ``data_end``: last date the data covers (labels whose window runs past it are NaN). Returns a new frame.
+    """
     data_end = pd.Timestamp(data_end)
     label_name = f"left_within_{horizon_months}m"
-    labels = []
+    labels = pd.Series(np.nan, index=panel.index)
     for as_of, rows in panel.groupby("as_of", sort=False):
-        window_closed = pd.Timestamp(as_of) + pd.DateOffset(months=horizon_months) <= data_end
-        if window_closed:
+        if pd.Timestamp(as_of) + pd.DateOffset(months=horizon_months) <= data_end:
             lab = voluntary_exit_labels(employees, as_of, horizon_months)
-            labels.append(pd.Series(rows["employee_id"].map(lab).to_numpy(dtype=float), index=rows.index))
-        else:
-            labels.append(pd.Series(np.nan, index=rows.index))
-    panel[label_name] = pd.concat(labels).reindex(panel.index) if labels else np.nan
-    etype = panel["employment_type"]
-    return panel[etype.isna() | etype.isin(EMPLOYEE_TYPES_MODELLED)].reset_index(drop=True)
+            labels[rows.index] = rows["employee_id"].map(lab).to_numpy(dtype=float)
+    out = panel.assign(**{label_name: labels})
+    etype = out["employment_type"]
+    return out[etype.isna() | etype.isin(EMPLOYEE_TYPES_MODELLED)].reset_index(drop=True)
 
 
-def _data_end(tables: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
+def data_end_of(tables: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
+    """Last date the data covers: the latest shift end, termination or hire date (normalised to midnight)."""
     candidates = []
     shifts = tables.get("shifts")
     if shifts is not None and not shifts.empty:

@@ -1,0 +1,270 @@
+"""Retention risk (HR officers and administrators): burnout index, voluntary-exit risk, watch list, what-if.
+
+Storyboard: as-of date -> data (through the data-access layer, cached on the data version) -> overview and
+distribution -> unit heatmap and trend (suppressed below 5 people) -> watch list with drivers and CSV export ->
+what-if for a unit -> how good the attrition model is. Formulas: docs/risk_model.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from access.data_access import AccessDenied
+from access.risk_views import (
+    may_see_individual_risk,
+    risk_data_end,
+    risk_tables,
+    suppressed_unit_summary,
+    suppressed_unit_trend,
+)
+from components import risk_charts
+from components.session import current_access
+from data_loaders.export import to_safe_csv
+from forecasting.attrition import AttritionModel, fit_app_model, label_panel, monthly_as_of_dates
+from forecasting.burnout import burnout_index, top_drivers
+from forecasting.risk_features import LONG_WEEKS, compute_risk_features, prepare_shifts
+from forecasting.whatif import simulate_unit
+
+HISTORY_MONTHS = 36
+"""Most recent monthly as-of dates used to fit the attrition model."""
+TREND_MONTHS = 12
+
+da = current_access()
+st.title("Retention risk")
+st.caption(
+    "Burnout index (0-100, from schedule, absence, survey and wellbeing data, no labels needed) and the probability "
+    "of a voluntary exit within 12 months (logistic regression on this hospital's own exits). Definitions, weights "
+    "and sources: docs/risk_model.md."
+)
+if not may_see_individual_risk(da):
+    st.info("Individual risk is visible to HR officers and administrators only. See *Burnout by unit*.")
+    st.stop()
+
+scope = (da.user.username, da.user.role, tuple(sorted(da.user.units or ())))
+version = da.data_version()
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def data_end(_da, scope: tuple, version: str) -> pd.Timestamp | None:
+    try:
+        return risk_data_end(_da)
+    except ValueError:
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def tables_for(_da, scope: tuple, version: str) -> dict[str, pd.DataFrame]:
+    return risk_tables(_da)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def prepared_shifts(_tables, scope: tuple, version: str) -> pd.DataFrame | None:
+    shifts = _tables["shifts"]
+    return prepare_shifts(shifts) if not shifts.empty else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def features_at(_tables, _prepared, scope: tuple, version: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    return compute_risk_features(_tables, as_of, prepared_shifts=_prepared)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def fitted_model(_panel, scope: tuple, version: str) -> AttritionModel:
+    return fit_app_model(_panel)
+
+
+end = data_end(da, scope, version)
+if end is None:
+    st.warning("No employees or timecards are loaded yet. Import them on the *Data import* page.")
+    st.stop()
+default_as_of = min(end + pd.Timedelta(days=1), pd.Timestamp(dt.date.today())).date()
+as_of = pd.Timestamp(
+    st.date_input("Risk as of", value=default_as_of, max_value=dt.date.today(), key="risk_as_of")
+).normalize()
+st.caption(f"Data runs to {end:%d %b %Y}. Features use the {LONG_WEEKS} weeks before the as-of date.")
+
+model: AttritionModel | None = None
+with st.status("Computing retention risk…", expanded=False) as status:
+    try:
+        tables = tables_for(da, scope, version)
+    except AccessDenied as denied:
+        status.update(label="Not allowed", state="error")
+        st.error(str(denied))
+        st.stop()
+    status.update(label="Timecards: rest between shifts, nights, runs of days…")
+    prepared = prepared_shifts(tables, scope, version)
+    first = prepared["local_date"].min() if prepared is not None else end
+    months = monthly_as_of_dates(first + pd.Timedelta(weeks=LONG_WEEKS), end)[-HISTORY_MONTHS:]
+    bar = st.progress(0.0, text="Risk features for each month of history")
+    frames = []
+    for i, month in enumerate(months, start=1):
+        frames.append(features_at(tables, prepared, scope, version, month).reset_index())
+        bar.progress(i / len(months), text=f"Risk features as of {month:%b %Y} ({i}/{len(months)})")
+    history = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    status.update(label="Fitting the attrition model on past voluntary exits…")
+    if not history.empty:
+        panel = label_panel(history, tables["employees"], 12, end)
+        try:
+            model = fitted_model(panel, scope, version)
+        except ValueError as problem:
+            st.warning(f"The attrition model could not be fitted: {problem}")
+    current = features_at(tables, prepared, scope, version, as_of)
+    status.update(label="Retention risk ready", state="complete")
+
+if current.empty:
+    st.warning(f"Nobody was employed on {as_of:%d %b %Y}.")
+    st.stop()
+
+scored = burnout_index(current)
+people = current.join(scored)
+people["burnout_drivers"] = top_drivers(scored)
+if model is not None:
+    people["exit_probability"] = model.predict_proba(current)
+    people["exit_drivers"] = model.driver_summary(current)
+
+# -- overview ----------------------------------------------------------------------------------------------------
+cols = st.columns(4)
+cols[0].metric("Employees scored", f"{len(people):,}")
+cols[1].metric("Mean burnout index", f"{people['burnout_index'].mean():.1f}")
+cols[2].metric("High or very high burnout", f"{people['band'].isin(['high', 'very high']).sum():,}")
+if model is not None:
+    cols[3].metric(
+        "Expected voluntary exits, next 12 months",
+        f"{people['exit_probability'].sum():.0f}",
+        help="Sum of each employee's probability of a voluntary exit within 12 months.",
+    )
+
+st.subheader("Burnout risk distribution")
+st.plotly_chart(risk_charts.risk_distribution(scored), width="stretch", key="risk_distribution")
+st.caption(f"Mean share of driver weight with data (coverage): {scored['coverage'].mean():.0%}.")
+
+st.subheader("Units and drivers")
+summary = suppressed_unit_summary(current)
+st.plotly_chart(risk_charts.unit_driver_heatmap(summary), width="stretch", key="unit_heatmap")
+st.caption("Mean points each driver adds to the unit's index. Units under 5 people are suppressed.")
+
+st.subheader("Trend: monthly mean burnout index by unit")
+recent = [m for m in months if m <= as_of][-TREND_MONTHS:]
+if recent:
+    trend_panel = pd.concat([features_at(tables, prepared, scope, version, m).reset_index() for m in recent])
+    st.plotly_chart(risk_charts.burnout_trend(suppressed_unit_trend(trend_panel)), width="stretch", key="trend")
+
+# -- watch list ----------------------------------------------------------------------------------------------------
+st.subheader("Watch list")
+employees = tables["employees"].set_index("employee_id")[["first_name", "last_name"]]
+watch = people.join(employees, how="left").reset_index()
+left, middle, right = st.columns(3)
+unit_choice = left.multiselect("Units", sorted(watch["unit"].dropna().unique()), key="watch_units")
+min_index = middle.slider("Minimum burnout index", 0, 100, 0, key="watch_min_index")
+top_n = right.number_input("Show top", min_value=5, max_value=1000, value=25, step=5, key="watch_top")
+if unit_choice:
+    watch = watch[watch["unit"].isin(unit_choice)]
+watch = watch[watch["burnout_index"] >= min_index]
+sort_by = "exit_probability" if model is not None else "burnout_index"
+watch = watch.sort_values(sort_by, ascending=False).head(int(top_n))
+shown = [
+    "employee_id",
+    "first_name",
+    "last_name",
+    "unit",
+    "role",
+    "burnout_index",
+    "band",
+    "burnout_drivers",
+    *(["exit_probability", "exit_drivers"] if model is not None else []),
+    "overtime_hours_per_week_4w",
+    "quick_returns_4w",
+    "tenure_years",
+]
+watch_table = watch[shown].rename(columns={"exit_probability": "exit_probability_12m"})
+st.dataframe(
+    watch_table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "burnout_index": st.column_config.ProgressColumn("Burnout index", min_value=0, max_value=100, format="%.0f"),
+        "exit_probability_12m": st.column_config.NumberColumn("P(voluntary exit, 12 months)", format="percent"),
+        "overtime_hours_per_week_4w": st.column_config.NumberColumn("Overtime h/week (4 wk)", format="%.1f"),
+        "tenure_years": st.column_config.NumberColumn("Tenure (years)", format="%.1f"),
+    },
+)
+st.download_button(
+    "Download watch list (CSV)",
+    to_safe_csv(watch_table),
+    file_name=f"watch_list_{as_of:%Y-%m-%d}.csv",
+    mime="text/csv",
+    key="watch_download",
+    icon=":material/download:",
+)
+
+# -- what-if -------------------------------------------------------------------------------------------------------
+st.subheader("What if…")
+units = sorted(current["unit"].dropna().unique())
+with st.form("whatif"):
+    c1, c2, c3, c4 = st.columns(4)
+    unit = c1.selectbox("Unit", units, key="whatif_unit")
+    cap_on = c2.checkbox("Cap overtime", key="whatif_cap_on")
+    cap = c2.number_input("at hours/week", min_value=0.0, max_value=40.0, value=4.0, step=1.0, key="whatif_cap")
+    no_qr = c3.checkbox("Remove quick returns", key="whatif_qr")
+    staffing = c4.slider("Raise staffing by %", 0, 50, 0, key="whatif_staffing")
+    submitted = st.form_submit_button("Run scenario")
+if submitted and unit:
+    result = simulate_unit(
+        current,
+        unit,
+        model,
+        overtime_cap=cap if cap_on else None,
+        remove_quick_returns=no_qr,
+        staffing_increase_pct=float(staffing),
+    )
+    r1, r2 = st.columns(2)
+    r1.metric(
+        f"Mean burnout index, {unit} ({result.employees} people)",
+        f"{result.burnout_after:.1f}",
+        f"{result.burnout_change:+.1f}",
+        delta_color="inverse",
+    )
+    if model is not None:
+        r2.metric(
+            "Expected voluntary exits, next 12 months",
+            f"{result.expected_exits_after:.1f}",
+            f"{result.exits_change:+.2f}",
+            delta_color="inverse",
+        )
+    for assumption in result.assumptions or ("No lever chosen: the scenario equals today.",):
+        st.caption(f"Assumption: {assumption}")
+
+# -- model evaluation ----------------------------------------------------------------------------------------------
+st.subheader("How good is the attrition model?")
+if model is None or model.evaluation is None:
+    st.info("Needs more than 12 months of labelled history with voluntary exits to evaluate.")
+else:
+    ev = model.evaluation
+    st.caption(
+        f"Trained on as-of dates {ev.train_as_of[0]:%b %Y}–{ev.train_as_of[1]:%b %Y} ({ev.train_rows:,} rows), tested "
+        f"on later dates {ev.test_as_of[0]:%b %Y}–{ev.test_as_of[1]:%b %Y} ({ev.test_rows:,} rows, "
+        f"{ev.model.events:,} voluntary exits within 12 months). The page scores with the model refitted on all "
+        "labelled history."
+    )
+    m1, m2, m3 = st.columns(3)
+    m1.metric("ROC AUC", f"{ev.model.auc:.3f}", f"{ev.model.auc - ev.baseline.auc:+.3f} vs overtime only")
+    m2.metric(
+        "Brier score",
+        f"{ev.model.brier:.4f}",
+        f"{ev.model.brier - ev.baseline.brier:+.4f} vs overtime only",
+        delta_color="inverse",
+    )
+    m3.metric("Brier score of the base rate", f"{ev.model.brier_base_rate:.4f}")
+    st.plotly_chart(risk_charts.calibration_chart(ev.model, ev.baseline), width="stretch", key="calibration")
+    st.plotly_chart(risk_charts.coefficient_chart(model.coefficients), width="stretch", key="coefficients")
+    with st.expander("Coefficients table"):
+        st.dataframe(model.coefficients.reset_index(), hide_index=True, width="stretch")
+    if model.ignored or model.fit_warnings:
+        with st.expander("Columns not used and fit notes"):
+            for column, reason in model.ignored.items():
+                st.write(f"- `{column}`: {reason}")
+            for note in model.fit_warnings:
+                st.write(f"- {note}")

@@ -1,0 +1,76 @@
+"""Burnout by unit (department heads and executives): unit aggregates only, suppressed below 5 people.
+
+Storyboard: as-of date -> unit x driver heatmap and table -> monthly trend. Every number comes from
+``access.risk_views`` through ``DataAccess.aggregate``; no individual score reaches this page.
+Formulas: docs/risk_model.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from access.risk_views import risk_data_end, unit_burnout_summary, unit_burnout_trend
+from components import risk_charts
+from components.session import current_access
+from forecasting.attrition import monthly_as_of_dates
+from forecasting.burnout import DRIVER_COLUMNS, driver_label
+
+TREND_MONTHS = 12
+
+da = current_access()
+st.title("Burnout by unit")
+st.caption(
+    "Mean burnout index (0-100) of each unit's active staff and the drivers behind it. Units with fewer than 5 "
+    "people are suppressed (and one more where needed so totals cannot reveal them). Individual scores are "
+    "visible to HR only. Definitions and sources: docs/risk_model.md."
+)
+scope = (da.user.username, da.user.role, tuple(sorted(da.user.units or ())))
+version = da.data_version()
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def data_end(_da, scope: tuple, version: str) -> pd.Timestamp | None:
+    try:
+        return risk_data_end(_da)
+    except ValueError:
+        return None
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def summary_for(_da, scope: tuple, version: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    return unit_burnout_summary(_da, as_of)
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def trend_for(_da, scope: tuple, version: str, months: tuple[pd.Timestamp, ...]) -> pd.DataFrame:
+    return unit_burnout_trend(_da, months)
+
+
+end = data_end(da, scope, version)
+if end is None:
+    st.warning("No employees or timecards are loaded yet.")
+    st.stop()
+default_as_of = min(end + pd.Timedelta(days=1), pd.Timestamp(dt.date.today())).date()
+as_of = pd.Timestamp(
+    st.date_input("As of", value=default_as_of, max_value=dt.date.today(), key="unit_burnout_as_of")
+).normalize()
+
+with st.status("Computing unit burnout…", expanded=False) as status:
+    bar = st.progress(0.0, text="Unit aggregates")
+    summary = summary_for(da, scope, version, as_of)
+    bar.progress(0.4, text="Monthly trend")
+    months = tuple(monthly_as_of_dates(as_of - pd.DateOffset(months=TREND_MONTHS - 1), as_of))
+    trend = trend_for(da, scope, version, months)
+    bar.progress(1.0, text="Done")
+    status.update(label="Unit burnout ready", state="complete")
+
+st.subheader("Units and drivers")
+st.plotly_chart(risk_charts.unit_driver_heatmap(summary), width="stretch", key="unit_heatmap")
+table = summary.rename(columns={c: driver_label(c) for c in DRIVER_COLUMNS})
+st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader("Trend: monthly mean burnout index by unit")
+st.plotly_chart(risk_charts.burnout_trend(trend), width="stretch", key="unit_trend")
