@@ -47,6 +47,10 @@ DRIVERS: tuple[Driver, ...] = (
 MIN_UNITS = 3
 """Fewest units (clusters) for which the model is fitted at all."""
 
+MIN_DRIVER_COVERAGE = 0.5
+"""A driver enters the model only if it is known for at least this share of the unit-months with a score
+(e.g. training compliance exists only in months when courses fall due); otherwise it would discard most data."""
+
 CAUTION = (
     "Association, not proof: units differ in case mix, size and management at the same time, so these "
     "numbers show how patient experience moved together with staffing in this hospital's data, not what a "
@@ -103,21 +107,27 @@ def _unit_rows(frame: pd.DataFrame) -> pd.DataFrame:
 def fit_outcome_model(panel: pd.DataFrame, drivers: tuple[Driver, ...] = DRIVERS) -> OutcomeModel:
     """OLS of patient experience on the drivers, cluster-robust (by unit) 95% CIs, in plain words.
 
-    Drivers that are entirely missing or constant are left out (they cannot be estimated). Unit-months with
-    any missing value are dropped. Raises ``ValueError`` (a sentence saying what is missing) when fewer than
-    :data:`MIN_UNITS` units or fewer observations than parameters + 2 remain.
+    Drivers that are constant, or known for under :data:`MIN_DRIVER_COVERAGE` of the unit-months, are left
+    out; unit-months with a missing value in the remaining columns are dropped. Raises ``ValueError`` (a
+    sentence saying what is missing) when fewer than :data:`MIN_UNITS` units or too few unit-months remain.
     """
     usable = [
-        d for d in drivers if d.column in panel and panel[d.column].notna().any() and panel[d.column].nunique() > 1
+        d
+        for d in drivers
+        if d.column in panel and panel[d.column].notna().mean() >= MIN_DRIVER_COVERAGE and panel[d.column].nunique() > 1
     ]
     if not usable:
-        raise ValueError("No staffing driver varies across unit-months, so there is nothing to relate scores to.")
+        raise ValueError(
+            "No staffing driver is known for enough unit-months and varies across them, so there is nothing to "
+            "relate patient-experience scores to."
+        )
     data = panel[["unit", OUTCOME, *[d.column for d in usable]]].dropna().reset_index(drop=True)
     n_units = data["unit"].nunique()
     if n_units < MIN_UNITS or len(data) < len(usable) + 3:
         raise ValueError(
             f"Too little data for the outcome model: {len(data)} complete unit-months in {n_units} unit(s); "
-            f"it needs at least {MIN_UNITS} units with patient-experience scores and staffing data."
+            f"it needs at least {MIN_UNITS} units and {len(usable) + 3} unit-months with patient-experience scores "
+            "and staffing data."
         )
     formula = f"{OUTCOME} ~ " + " + ".join(d.column for d in usable)
     groups = pd.factorize(data["unit"])[0]
@@ -153,7 +163,7 @@ def _sentence(driver: Driver, row) -> str:
     interval = f"95% CI {row.ci_low:+.1f} to {row.ci_high:+.1f} points"
     if row.ci_low <= 0 <= row.ci_high:
         return (
-            f"No clear association with {driver.words}: with {driver.step_words}, scores changed by "
+            f"No clear association with {driver.words}: with {driver.step_words}, patient-experience scores changed by "
             f"{row.estimate:+.1f} points on average, but the {interval} includes zero."
         )
     direction = "higher" if row.estimate > 0 else "lower"

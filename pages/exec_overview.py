@@ -1,0 +1,108 @@
+"""Executive overview: the handful of numbers, their trend, change and national benchmark, and their drivers.
+
+Storyboard: filters → KPI tiles by area → drivers of a chosen KPI by unit and role → patient experience and
+the staffing that goes with it (outcome model) → board report download. Every number is an aggregate computed
+inside the data-access layer (formulas: docs/kpis.md).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from analytics.board_report import AREAS, board_report_xlsx
+from analytics.catalogue import KPIS
+from analytics.kpis import TOTAL
+from analytics.outcomes import CAUTION, DRIVERS, OUTCOME, fit_outcome_model, outcome_panel
+from analytics.reference_benchmarks import benchmark_for
+from components.kpi_charts import drivers_figure, trend_figure
+from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
+from components.session import current_access
+
+da = current_access()
+st.title("Executive overview")
+st.caption(
+    "Hospital totals of your units, with the change against the prior period and the national benchmark where one "
+    "is published. Definitions and sources: docs/kpis.md."
+)
+
+freq, follow = period_controls("exec")
+everything = load_kpis(da, list(KPIS), freq, follow)
+filters = scope_controls(da, "exec", everything, freq, follow)
+frame = apply_filters(everything, filters)
+
+for area in AREAS:
+    names = [n for n, spec in KPIS.items() if spec.area == area]
+    st.subheader(area)
+    tiles(frame, names, freq)
+
+st.divider()
+st.subheader("Drivers")
+choice = st.selectbox(
+    "Explore a KPI by unit and role", list(KPIS), format_func=lambda n: KPIS[n].label, key="exec_driver"
+)
+spec = KPIS[choice]
+rows = frame.loc[frame["kpi"] == choice]
+if rows.dropna(subset=["value"]).empty:
+    st.info(f"No {spec.label.lower()} figures in this range (or all groups are below the 5-person minimum).")
+else:
+    latest = rows.dropna(subset=["value"])["period"].max()
+    trend_tab, drivers_tab, table_tab = st.tabs(["Trend by unit", f"By unit and role ({latest:%Y-%m})", "Table"])
+    with trend_tab:
+        bench = benchmark_for(benchmarks(), choice, "All")
+        trend_rows = rows if "system" not in rows or rows["system"].isna().all() else rows.iloc[0:0]
+        st.plotly_chart(trend_figure(trend_rows, spec, bench), key="exec_trend")
+    with drivers_tab:
+        st.plotly_chart(drivers_figure(rows, spec, latest), key="exec_drivers")
+    with table_tab:
+        shown = rows.loc[rows["period"] == latest].drop(columns=["kpi"]).dropna(axis=1, how="all")
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+st.divider()
+st.subheader("Patient experience and staffing")
+monthly = apply_filters(
+    load_kpis(da, [OUTCOME, *[d.column for d in DRIVERS]], "M", follow),
+    type(filters)("M", filters.start, filters.end, filters.units, follow),
+)
+model, reason = None, ""
+try:
+    model = fit_outcome_model(outcome_panel({n: monthly.loc[monthly["kpi"] == n] for n in monthly["kpi"].unique()}))
+except (ValueError, KeyError) as error:
+    reason = str(error) if isinstance(error, ValueError) else "No patient-experience scores are loaded."
+if model is None:
+    st.info(reason)
+else:
+    for sentence in model.sentences:
+        st.markdown(f"- {sentence}")
+    st.caption(
+        f"Ordinary least squares over {model.n_obs} unit-months in {model.n_units} units, standard errors clustered "
+        f"by unit, R² = {model.r_squared:.2f}."
+    )
+    st.warning(CAUTION, icon=":material/info:")
+    with st.expander("Model details"):
+        st.dataframe(model.coefficients, hide_index=True, width="stretch")
+        st.code(model.summary, language=None)
+
+st.divider()
+st.subheader("Board report")
+scope = "all units" if len(filters.units) == len(da.visible_units()) else ", ".join(filters.units)
+report = board_report_xlsx(
+    frame,
+    benchmarks(),
+    outcome=model,
+    outcome_reason=reason,
+    scope=f"{scope} · {filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}",
+    generated=datetime.now(),
+)
+st.download_button(
+    "Download board report (XLSX)",
+    report,
+    file_name=f"board_report_{pd.Timestamp.today():%Y%m%d}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    key="exec_board_report",
+    on_click="ignore",
+)
+st.caption(f"One sheet per area; the totals row is labelled '{TOTAL}'. Cells are written as values, never formulas.")
