@@ -42,6 +42,13 @@ PAGES: list[PageSpec] = [
         "Department head",
         frozenset({"dept_head", "executive"}),
     ),
+    PageSpec(
+        "pages/unit_forecast.py",
+        "Forecast and staffing",
+        ":material/query_stats:",
+        "Department head",
+        frozenset({"admin", "hr_officer", "dept_head", "executive"}),
+    ),
 ]
 """Pages in menu order within each section."""
 

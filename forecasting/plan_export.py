@@ -9,6 +9,7 @@ neutralised).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,24 +95,35 @@ def build_unit_plan(
     weeks: int = 8,
     opened: pd.Timestamp | None = None,
     tz: str | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> UnitPlan:
     """Forecast, staffing and optimised pattern for ``unit``.
 
     ``census`` / ``shifts``: canonical rows (``shifts=None`` when the user may not read shifts: the
     plan then has no schedule comparison). ``service_level``: ``mean``, ``p80`` or ``p95``.
     ``standard``: staffing rule (default by ``unit_type``, see ``staffing_standards``). Raises
-    ``ValueError`` when the unit has no census values or the service level is unknown.
+    ``ValueError`` when the unit has no census values or the service level is unknown. ``progress``
+    is called with (fraction done 0-1, what is happening) before each step.
     """
+
+    def report(fraction: float, message: str) -> None:
+        if progress is not None:
+            progress(fraction, message)
+
     standard = standard or standard_for(unit_type)
+    report(0.0, "Comparing forecast models on the unit's history")
     demand = forecast_unit_demand(census, horizon_days, unit=unit, opened=opened, tz=tz)
+    report(0.7, "Turning the forecast into staff needed")
     hourly = demand.forecast if demand.freq == "h" else hourly_from_daily(demand.forecast)
     needed = staff_needed(census_at_service_level(hourly, service_level), standard)
     scheduled, source = None, "not available to this role"
     gaps = pd.DataFrame(index=needed.index)
     summary = pd.DataFrame()
     comparisons: dict[str, pd.DataFrame] = {}
+    report(0.8, "Optimising the shift pattern")
     plans = {role: optimise_pattern(weekly_need(needed[role]), shift_options) for role in needed if needed[role].any()}
     if shifts is not None:
+        report(0.9, "Comparing with the staff scheduled")
         scheduled, source = scheduled_staff(shifts, pd.DatetimeIndex(needed.index), weeks)
         gaps = staffing_gaps(needed, scheduled)
         summary = gap_summary(gaps)
@@ -121,6 +133,7 @@ def build_unit_plan(
             comparisons[role] = pattern_comparison(
                 plan.need, current[role].to_numpy(), float(current[role].sum()), overtime.get(role, 0.0), plan
             )
+    report(1.0, "Plan ready")
     return UnitPlan(
         unit, demand, service_level, standard, hourly, needed, scheduled, source, gaps, summary, plans, comparisons
     )
