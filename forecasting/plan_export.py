@@ -34,6 +34,7 @@ from forecasting.staffing import (
     scheduled_staff,
     staff_needed,
     staffing_gaps,
+    timecard_window_start,
 )
 from forecasting.staffing_standards import StaffingStandard, standard_for
 
@@ -72,15 +73,19 @@ def weekly_profile(hourly: pd.DataFrame) -> pd.DataFrame:
 
 
 def overtime_per_week(shifts: pd.DataFrame, until: pd.Timestamp, weeks: int) -> dict[str, float]:
-    """Mean overtime hours per week by role in worked shifts starting in the ``weeks`` weeks before ``until``."""
+    """Mean overtime hours per week by role in worked shifts starting in the ``weeks`` weeks before ``until``.
+
+    The window starts later when timecards start later (``staffing.timecard_window_start``).
+    """
     if "overtime_hours" not in shifts:
         return dict.fromkeys(STAFFED_ROLES, 0.0)
     status = shifts["status"].astype(str) if "status" in shifts else pd.Series("worked", index=shifts.index)
-    recent = shifts[
-        (status != "scheduled") & (shifts["start"] >= until - pd.Timedelta(weeks=weeks)) & (shifts["start"] < until)
-    ]
+    worked = shifts[status != "scheduled"]
+    start = timecard_window_start(worked, until, weeks)
+    recent = worked[(worked["start"] >= start) & (worked["start"] < until)]
     totals = recent.groupby(recent["role"].astype(str))["overtime_hours"].sum()
-    return {role: float(totals.get(role, 0.0)) / weeks for role in STAFFED_ROLES}
+    span = (pd.Timestamp(until) - start.floor("D")) / pd.Timedelta(weeks=1)  # whole days of timecards
+    return {role: float(totals.get(role, 0.0)) / span for role in STAFFED_ROLES}
 
 
 def build_unit_plan(

@@ -88,15 +88,31 @@ def staff_on_duty(
     return table.astype(float)
 
 
+def timecard_window_start(worked: pd.DataFrame, until: pd.Timestamp, weeks: int) -> pd.Timestamp:
+    """Start of the usual-pattern window: ``weeks`` weeks before ``until``, or the first worked shift if later.
+
+    Timecards that begin inside the window (a new unit, a recent import) must not be averaged with
+    weeks that have no data, which would understate the staff usually on duty.
+    """
+    start = pd.Timestamp(until) - pd.Timedelta(weeks=weeks)
+    starts = pd.to_datetime(worked["start"]).dropna() if len(worked) else pd.Series(dtype="datetime64[ns]")
+    recent = starts[(starts >= start) & (starts < until)]
+    if len(recent) and recent.min().ceil("h") > start and (starts < start).sum() == 0:
+        return recent.min().ceil("h")
+    return start
+
+
 def usual_pattern(shifts: pd.DataFrame, until: pd.Timestamp, weeks: int = 8) -> pd.DataFrame:
     """Mean staff on duty per weekday and hour over the ``weeks`` weeks of worked shifts before ``until``.
 
+    The window starts later when timecards start later (:func:`timecard_window_start`).
     Returns a float frame with a (``weekday`` 0=Monday, ``hour``) MultiIndex of 168 rows and
     columns ``RN`` and ``CNA``. All zeros when there are no worked shifts in that window.
     """
     until = pd.Timestamp(until).floor("h")
-    window = pd.date_range(until - pd.Timedelta(weeks=weeks), until, freq="h", inclusive="left")
     worked = shifts[shifts["status"].astype(str) != "scheduled"] if "status" in shifts else shifts
+    start = timecard_window_start(worked, until, weeks)
+    window = pd.date_range(start, until, freq="h", inclusive="left")
     on_duty = staff_on_duty(worked, window)
     keys = [window.day_of_week.rename("weekday"), window.hour.rename("hour")]
     pattern = on_duty.groupby(keys).mean()

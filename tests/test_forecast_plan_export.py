@@ -1,0 +1,110 @@
+"""The unit plan (forecast -> staffing -> pattern), its XLSX workbook and the scheduler command."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from forecasting.__main__ import main
+from forecasting.plan_export import build_unit_plan, plan_sheets, plan_workbook
+from forecasting.shift_patterns import plan_coverage
+
+
+def _census(unit: str = "ICU", weeks: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(4)
+    hours = pd.date_range("2026-01-05", periods=weeks * 168, freq="h")
+    values = rng.poisson(9 + 3 * np.sin(2 * np.pi * (hours.hour - 9) / 24)).astype(float)
+    return pd.DataFrame({"unit": unit, "timestamp": hours, "census": values})
+
+
+def _shifts(unit: str = "ICU") -> pd.DataFrame:
+    days = pd.date_range("2026-01-05", periods=35, freq="D")
+    rows = [
+        {
+            "employee_id": f'=HYPERLINK("x")-{d}-{k}',
+            "unit": unit,
+            "start": day + pd.Timedelta(hours=7 + 12 * k),
+            "end": day + pd.Timedelta(hours=19 + 12 * k),
+            "role": "RN",
+            "status": "worked",
+            "overtime_hours": 2.0 if k else 0.0,
+        }
+        for d, day in enumerate(days)
+        for k in (0, 1)
+        for _ in range(4)
+    ]
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return build_unit_plan(_census(), "ICU", "ICU", _shifts(), horizon_days=14, service_level="p80")
+
+
+def test_plan_needs_follow_the_icu_ratio_of_the_p80_census(plan):
+    expected = np.ceil(plan.hourly["p80"].to_numpy() / 2 - 1e-9)
+    np.testing.assert_array_equal(plan.needed["RN"].to_numpy(), expected)
+
+
+def test_recommended_pattern_covers_the_weekly_need_recomputed_from_its_rows(plan):
+    rn = plan.plans["RN"]
+    assert (plan_coverage(rn.plan) >= rn.need).all()
+
+
+def test_usual_four_nurse_pattern_is_compared_with_overtime_from_timecards(plan):
+    comparison = plan.comparisons["RN"]
+    assert comparison.loc["paid hours per week", "current"] == pytest.approx(4 * 168)
+    assert comparison.loc["overtime hours per week", "current"] == pytest.approx(4 * 2 * 7)
+    assert plan.schedule_source.startswith("usual pattern")
+
+
+def test_plan_without_shifts_still_has_needs_and_pattern_but_no_comparison():
+    plan = build_unit_plan(_census(), "ICU", "ICU", None, horizon_days=7)
+    assert plan.scheduled is None
+    assert plan.comparisons == {}
+    assert "RN" in plan.plans
+
+
+def test_workbook_has_every_sheet_and_no_formula_cells(plan):
+    sheets = plan_sheets(plan)
+    sheets["Notes"].loc[len(sheets["Notes"])] = ["message", "=1+1"]
+    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(plan)))
+    assert book.sheetnames == ["Forecast", "Staffing", "Pattern", "Comparison", "Backtest", "Notes"]
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+                assert not (isinstance(cell.value, str) and cell.value.startswith(("=", "+", "@")))
+
+
+def test_command_line_reports_an_unknown_unit(tmp_path, capsys):
+    from access.bootstrap import open_store
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    open_store(url)
+    code = main(["--unit", "NOPE", "--horizon", "7", "--out", str(tmp_path / "plan.xlsx"), "--store", url])
+    assert code == 2
+    assert "Unknown unit 'NOPE'" in capsys.readouterr().err
+
+
+def test_command_line_writes_the_plan_workbook(tmp_path, capsys):
+    from access.bootstrap import open_store
+    from data_loaders.load import load_frames
+    from data_loaders.store import import_tables
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    engine = open_store(url)
+    frames = {
+        "units": pd.DataFrame({"unit_id": ["ICU"], "name": ["ICU"], "unit_type": ["ICU"]}),
+        "census": _census(weeks=4),
+    }
+    loaded = load_frames(frames)
+    import_tables(engine, loaded.tables, file_name="t", sha256="1" * 64, username="test")
+    out = tmp_path / "plan.xlsx"
+    assert main(["--unit", "ICU", "--horizon", "7", "--out", str(out), "--store", url]) == 0
+    assert "Forecast" in openpyxl.load_workbook(out).sheetnames
+    assert "Wrote" in capsys.readouterr().out
