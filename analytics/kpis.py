@@ -1189,3 +1189,25 @@ def burnout_index_average(
     )
     per_person = per_person.reset_index().assign(den=1.0)
     return _cube(per_person, per_person, periods, freq)
+
+
+def readiness_gap_counts(
+    tech_rollouts: pd.DataFrame,
+    training: pd.DataFrame,
+    employees: pd.DataFrame,
+    *,
+    as_of: object = None,
+    units: pd.DataFrame | None = None,
+    follow_mergers: bool = False,
+) -> pd.DataFrame:
+    """How many people are not ready for each go-live, by unit and role — :func:`readiness_gaps` without names.
+
+    Columns: system (string), go_live (datetime64[ns]), days_to_go_live (float64), unit, role (string),
+    not_ready (int64, persons), people (int64, = not_ready, for the data layer).
+    """
+    gaps = readiness_gaps(tech_rollouts, training, employees, as_of=as_of, units=units, follow_mergers=follow_mergers)
+    keys = ["system", "go_live", "days_to_go_live", "unit", "role"]
+    counts = gaps.groupby(keys, dropna=False).size().rename("not_ready").reset_index()
+    counts["not_ready"] = counts["not_ready"].astype("int64")
+    counts["people"] = counts["not_ready"]
+    return counts.astype({"system": "string", "unit": "string", "role": "string"})

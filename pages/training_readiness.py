@@ -1,0 +1,129 @@
+"""Training and rollout readiness: who is trained before each EMR/HIS upgrade or telemedicine go-live.
+
+Storyboard: filters → compliance and readiness tiles → readiness per go-live and unit → who is not ready
+(names for HR officers, administrators and the department head of that unit; counts for executives).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from access.data_access import DataAccess
+from analytics import kpis
+from analytics.catalogue import KPIS
+from components.kpi_charts import readiness_figure
+from components.kpi_tiles import apply_filters, load_kpis, period_controls, scope_controls, tiles
+from components.session import current_access
+from data_loaders.export import to_safe_csv
+
+TRAINING_KPIS = ["training_compliance", "rollout_training_compliance", "rollout_readiness"]
+ROLLOUT_TABLES = ["tech_rollouts", "training", "employees", "units"]
+
+da = current_access()
+st.title("Training and rollout readiness")
+st.caption(
+    "Share of each unit's staff who completed every course required before a technology go-live (EMR/HIS "
+    "upgrades, telemedicine, remote monitoring), and on-time training compliance. Definitions: docs/kpis.md."
+)
+
+freq, follow = period_controls("training")
+everything = load_kpis(da, TRAINING_KPIS, freq, follow)
+filters = scope_controls(da, "training", everything, freq, follow)
+frame = apply_filters(everything, filters)
+tiles(frame, TRAINING_KPIS, freq, per_row=3)
+
+st.subheader("Readiness per go-live")
+readiness = everything.loc[
+    (everything["kpi"] == "rollout_readiness") & (everything["unit"].isin(filters.units))
+].dropna(subset=["value"])
+if readiness.empty:
+    st.info("No technology go-lives with staff in your units.")
+else:
+    st.plotly_chart(readiness_figure(readiness), key="training_readiness_chart")
+
+st.subheader("Who is not ready")
+today = pd.Timestamp.today().normalize()
+upcoming_only = st.toggle("Only go-lives still ahead", value=False, key="training_upcoming")
+names_allowed = da.can_see_individuals("employees") and da.can_see_individuals("training")
+
+
+@st.cache_data(show_spinner="Checking course completions…", ttl=900)
+def _named_gaps(username: str, version: str, follow_mergers: bool, _da: DataAccess) -> pd.DataFrame:
+    tables = {name: _da.table(name) for name in ROLLOUT_TABLES}
+    return kpis.readiness_gaps(
+        tables["tech_rollouts"],
+        tables["training"],
+        tables["employees"],
+        as_of=pd.Timestamp.today().normalize(),
+        units=tables["units"],
+        follow_mergers=follow_mergers,
+    )
+
+
+@st.cache_data(show_spinner="Counting course completions…", ttl=900)
+def _gap_counts(username: str, version: str, follow_mergers: bool, _da: DataAccess) -> pd.DataFrame:
+    return _da.aggregate(
+        lambda t: kpis.readiness_gap_counts(
+            t["tech_rollouts"],
+            t["training"],
+            t["employees"],
+            as_of=pd.Timestamp.today().normalize(),
+            units=t["units"],
+            follow_mergers=follow_mergers,
+        ),
+        tables=ROLLOUT_TABLES,
+        value_columns=["not_ready"],
+        dimensions=("system", "unit", "role"),
+    )
+
+
+if names_allowed:
+    gaps = _named_gaps(da.user.username, da.data_version(), follow, _da=da)
+    gaps = gaps.loc[gaps["unit"].isin(filters.units)]
+    if upcoming_only:
+        gaps = gaps.loc[gaps["days_to_go_live"] >= 0]
+    if gaps.empty:
+        st.success("Everyone in your units has completed the courses required before their go-lives.")
+    else:
+        shown = gaps[
+            ["system", "go_live", "days_to_go_live", "unit", "last_name", "first_name", "role", "missing_courses"]
+        ]
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "go_live": st.column_config.DateColumn("Go-live"),
+                "days_to_go_live": st.column_config.NumberColumn("Days to go-live", format="%d"),
+                "missing_courses": "Missing courses",
+            },
+        )
+        st.download_button(
+            "Download the list (CSV)",
+            to_safe_csv(shown),
+            file_name=f"not_ready_{today:%Y%m%d}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="training_download",
+            on_click="ignore",
+        )
+else:
+    counts = _gap_counts(da.user.username, da.data_version(), follow, _da=da)
+    counts = counts.loc[counts["unit"].isin(filters.units)]
+    if upcoming_only:
+        counts = counts.loc[counts["days_to_go_live"] >= 0]
+    st.caption("Your role sees counts of people, not names.")
+    if counts.empty:
+        st.success("Everyone in these units has completed the courses required before their go-lives.")
+    else:
+        st.dataframe(
+            counts.drop(columns=["people"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "go_live": st.column_config.DateColumn("Go-live"),
+                "not_ready": st.column_config.NumberColumn("People not ready", format="%d"),
+            },
+        )
+st.caption(f"{KPIS['rollout_readiness'].help} Compared with completion dates on or before the go-live day.")
