@@ -49,6 +49,34 @@ PAGES: list[PageSpec] = [
         "Department head",
         frozenset({"admin", "hr_officer", "dept_head", "executive"}),
     ),
+    PageSpec(
+        "pages/exec_overview.py",
+        "Executive overview",
+        ":material/monitoring:",
+        "Executive",
+        frozenset({"admin", "hr_officer", "executive"}),
+    ),
+    PageSpec(
+        "pages/hr_workforce.py",
+        "Workforce overview",
+        ":material/groups:",
+        "HR officer",
+        frozenset({"admin", "hr_officer"}),
+    ),
+    PageSpec(
+        "pages/training_readiness.py",
+        "Training and rollout readiness",
+        ":material/school:",
+        "Department head",
+        frozenset({"admin", "hr_officer", "dept_head", "executive"}),
+    ),
+    PageSpec(
+        "pages/recruiting.py",
+        "Recruiting",
+        ":material/person_search:",
+        "HR officer",
+        frozenset({"admin", "hr_officer", "executive"}),
+    ),
 ]
 """Pages in menu order within each section."""
 
