@@ -247,7 +247,7 @@ def _prepare_sheet(
     raw: RawSheet, mappings: dict[str, dict[str, str]] | None, table_hint: str | None, prepared: _Prepared
 ) -> None:
     grid = raw.grid
-    nonblank = grid.apply(lambda col: as_text(col) != "").any(axis=1) if not grid.empty else pd.Series(dtype=bool)
+    nonblank = grid.ne("").any(axis=1) if not grid.empty else pd.Series(dtype=bool)
     if grid.empty or not nonblank.any():
         prepared.reports.append(SheetReport(raw.name, table_hint or "", None, raw.encoding, raw.delimiter, 0))
         prepared.problems.append(
@@ -266,7 +266,7 @@ def _prepare_sheet(
     headers = [str(v).strip() for v in grid.iloc[header_pos].tolist()]
     body = grid.iloc[header_pos + 1 :]
     body_nonblank = nonblank.iloc[header_pos + 1 :]
-    keep_cols = [i for i, h in enumerate(headers) if h or (as_text(body.iloc[:, i]) != "").any()]
+    keep_cols = [i for i, h in enumerate(headers) if h or body.iloc[:, i].ne("").any()]
     data = body[body_nonblank.to_numpy()].iloc[:, keep_cols]
     data.columns = [headers[i] for i in keep_cols]
     rows = raw.first_row + header_pos + 1 + pd.Series(range(len(body)))[body_nonblank.to_numpy()].to_numpy()

@@ -22,6 +22,7 @@ Parsing rules (documented for users in ``docs/loading.md``)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -63,20 +64,23 @@ _MONTHS = {
     m: i
     for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
 }
-_ISO_FAST = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?|\d{8}")
 _DATE_PATTERNS = {
-    "iso": re.compile(rf"(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?:[T ]+{_TIME})?"),
-    "numeric": re.compile(rf"(?P<a>\d{{1,2}})[-/.](?P<b>\d{{1,2}})[-/.](?P<y>\d{{4}}|\d{{2}})(?:[T ]+{_TIME})?"),
-    "d_mon_y": re.compile(
-        rf"(?P<d>\d{{1,2}})[-\s/]+(?P<mon>[A-Za-z]{{3,9}})\.?[-\s/,]+(?P<y>\d{{4}}|\d{{2}})(?:[T ]+{_TIME})?"
+    "iso": re.compile(rf"(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?:[T ]+{_TIME})?", re.ASCII),
+    "numeric": re.compile(
+        rf"(?P<a>\d{{1,2}})[-/.](?P<b>\d{{1,2}})[-/.](?P<y>\d{{4}}|\d{{2}})(?:[T ]+{_TIME})?", re.ASCII
     ),
-    "mon_d_y": re.compile(rf"(?P<mon>[A-Za-z]{{3,9}})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?:[T ]+{_TIME})?"),
-    "mon_y": re.compile(r"(?P<mon>[A-Za-z]{3,9})\.?[-\s/,]+(?P<y>\d{4}|\d{2})"),
+    "d_mon_y": re.compile(
+        rf"(?P<d>\d{{1,2}})[-\s/]+(?P<mon>[A-Za-z]{{3,9}})\.?[-\s/,]+(?P<y>\d{{4}}|\d{{2}})(?:[T ]+{_TIME})?", re.ASCII
+    ),
+    "mon_d_y": re.compile(
+        rf"(?P<mon>[A-Za-z]{{3,9}})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?:[T ]+{_TIME})?", re.ASCII
+    ),
+    "mon_y": re.compile(r"(?P<mon>[A-Za-z]{3,9})\.?[-\s/,]+(?P<y>\d{4}|\d{2})", re.ASCII),
 }
-_TIME_ONLY = re.compile(_TIME)
-_SERIAL = re.compile(r"\d{1,5}(?:\.\d+)?")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_TIME_ONLY = re.compile(_TIME, re.ASCII)
+_SERIAL = re.compile(r"\d{1,5}(?:\.\d+)?", re.ASCII)
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+", re.ASCII)
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -104,6 +108,8 @@ def as_text(series: pd.Series) -> pd.Series:
     """Cells as stripped ``str`` (object dtype); missing values become ``""``."""
     if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
         return series.fillna("").astype(object).str.strip()
+    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=False) == "string":
+        return series.str.strip()
     return series.map(cell_text).astype(object).str.strip()
 
 
@@ -125,7 +131,20 @@ def _seconds(parts: pd.DataFrame, first: int) -> pd.Series:
     return total.where(~bad, np.nan)
 
 
+FIRST_DATE, END_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")
+"""Dates are accepted from 1900-01-01 up to 2199-12-31 (wider values are typing errors)."""
+
+
+def _in_range(values: pd.Series) -> pd.Series:
+    """``values`` as naive datetime64[ns] with anything outside [FIRST_DATE, END_DATE) or tz-aware as NaT."""
+    if getattr(values.dt, "tz", None) is not None:
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    inside = values.notna() & (values >= FIRST_DATE) & (values < END_DATE)
+    return values.where(inside).astype("datetime64[ns]")
+
+
 def _assemble(year: pd.Series, month: pd.Series, day: pd.Series, seconds: pd.Series) -> pd.Series:
+    year = year.where((year >= FIRST_DATE.year) & (year < END_DATE.year))
     parts = pd.DataFrame({"year": year, "month": month, "day": day})
     date = pd.to_datetime(parts, errors="coerce") if len(parts) else pd.Series([], dtype="datetime64[ns]")
     return date + pd.to_timedelta(seconds, unit="s")
@@ -154,14 +173,18 @@ def parse_datetimes(series: pd.Series) -> DateParse:
     empty_mask = pd.Series(False, index=index)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         values = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
-        return DateParse(values.astype("datetime64[ns]"), empty_mask, empty_mask, pd.Series(np.nan, index=index))
+        values = _in_range(values)
+        bad = series.notna() & values.isna()
+        return DateParse(values, bad, empty_mask, pd.Series(np.nan, index=index))
     text = as_text(series)
     out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     todo = text != ""
-    fast = todo & text.str.fullmatch(_ISO_FAST)
+    # Fast path: ISO 8601 text of 8+ characters (full dates, never a bare year or year-month).
+    fast = todo & (text.str.len() >= 8)
     if fast.any():
-        fmt = "ISO8601"
-        out[fast] = pd.to_datetime(text[fast], format=fmt, errors="coerce").astype("datetime64[ns]")
+        # values with UTC offsets or mixed zones raise here and are left to the strict patterns (which refuse them)
+        with contextlib.suppress(ValueError, TypeError, OverflowError):
+            out[fast] = _in_range(pd.to_datetime(text[fast], format="ISO8601", errors="coerce"))
         todo &= ~(fast & out.notna())
     result = DateParse(out, empty_mask.copy(), empty_mask.copy(), pd.Series(np.nan, index=index))
     if todo.any():
@@ -175,7 +198,7 @@ def _parse_slow(text: pd.Series, todo: pd.Series, result: DateParse) -> None:
     serial = todo & text.str.fullmatch(_SERIAL)
     if serial.any():
         days = pd.to_numeric(text[serial], errors="coerce")
-        ok = (days >= 1) & (days <= 2958465)
+        ok = (days >= 1) & (days < (END_DATE - EXCEL_EPOCH).days)
         out[serial] = (EXCEL_EPOCH + pd.to_timedelta(days.where(ok).round(8), unit="D")).dt.round("s")
         todo &= ~serial
     for name, pattern in _DATE_PATTERNS.items():
@@ -214,19 +237,27 @@ def parse_numbers(
         bad = values.notna() & ~np.isfinite(values.fillna(0))
     else:
         text = as_text(series)
-        clean = text.str.replace(r"^[$€£]\s*|\s*%$", "", regex=True)
-        thousands = clean.str.fullmatch(_THOUSANDS)
-        clean = clean.where(~thousands, clean.str.replace(",", "", regex=False))
-        if decimal_comma:
-            comma = clean.str.fullmatch(_DECIMAL_COMMA)
-            clean = clean.where(~comma, clean.str.replace(",", ".", regex=False))
-        values = pd.to_numeric(clean.where(clean != "", None), errors="coerce").astype("float64")
+        values = pd.to_numeric(text.where(text != "", None), errors="coerce").astype("float64")
+        retry = (text != "") & values.isna()
+        if retry.any():
+            values[retry] = _clean_numbers(text[retry], decimal_comma)
         bad = (text != "") & (values.isna() | ~np.isfinite(values.fillna(0)))
     if integer:
         fractional = values.notna() & (values != values.round())
         bad |= fractional
     values = values.where(~bad, np.nan)
     return values, bad
+
+
+def _clean_numbers(text: pd.Series, decimal_comma: bool) -> pd.Series:
+    """Numbers written with a currency sign, a percent sign, thousands separators or a decimal comma."""
+    clean = text.str.replace(r"^[$€£]\s*|\s*%$", "", regex=True)
+    thousands = clean.str.fullmatch(_THOUSANDS)
+    clean = clean.where(~thousands, clean.str.replace(",", "", regex=False))
+    if decimal_comma:
+        comma = clean.str.fullmatch(_DECIMAL_COMMA)
+        clean = clean.where(~comma, clean.str.replace(",", ".", regex=False))
+    return pd.to_numeric(clean, errors="coerce").astype("float64")
 
 
 def parse_bools(series: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -247,7 +278,8 @@ def parse_categories(series: pd.Series, column: Column) -> tuple[pd.Series, pd.S
     for source, target in CATEGORY_SYNONYMS.get(column.name, {}).items():
         lookup.setdefault(source, target)
     text = as_text(series)
-    values = text.map(lambda v: lookup.get(normalise_token(v)) if v else None)
+    matched = {v: lookup.get(normalise_token(v)) for v in text.unique() if v}
+    values = text.map(matched)
     bad = (text != "") & values.isna()
     return values.astype("string"), bad
 
@@ -406,7 +438,7 @@ def parse_piece(piece: Piece, problems: Problems) -> tuple[pd.DataFrame, pd.Seri
     for name in [c for c in raw.columns if c not in ("source_row", "source_sheet")]:
         column = raw[name]
         if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
-            lengths = column.map(lambda v: len(v) if isinstance(v, str) else 0)
+            lengths = column.str.len().fillna(0) if column.dtype != object else column.map(_length)
             long = lengths > MAX_CELL_CHARS
             if long.any():
                 problems.add_rows(
@@ -421,7 +453,6 @@ def parse_piece(piece: Piece, problems: Problems) -> tuple[pd.DataFrame, pd.Seri
                     ),
                 )
                 bad |= long
-                column = column.where(~long, "")
     for col in table.columns:
         if col.name not in raw.columns:
             typed[col.name] = _empty(col)
@@ -434,7 +465,7 @@ def parse_piece(piece: Piece, problems: Problems) -> tuple[pd.DataFrame, pd.Seri
         if col.required:
             missing = values.isna() & ~col_bad
             if piece.table == "shifts" and col.name in ("start", "end"):
-                missing &= raw[col.name].map(cell_text).str.strip() == ""
+                missing &= as_text(raw[col.name]) == ""
             if missing.any():
                 problems.add_rows(
                     raw[missing], col.name, "", f"{col.name} is required but empty. Fill it in or remove the row."
@@ -449,6 +480,10 @@ def parse_piece(piece: Piece, problems: Problems) -> tuple[pd.DataFrame, pd.Seri
 
 
 LOADER_ONLY = {"shifts": ("shift_date",)}
+
+
+def _length(value: object) -> int:
+    return len(value) if isinstance(value, str) else 0
 
 
 def _empty(col: Column) -> pd.Series:

@@ -113,11 +113,26 @@ def test_typed_datetimes_pass_through_as_nanoseconds():
     assert str(parsed.values.dtype) == "datetime64[ns]"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.text(max_size=30), max_size=20))
 def test_date_parsing_never_raises_on_any_text(values):
     parsed = parse_datetimes(pd.Series(values, dtype=object))
     assert len(parsed.values) == len(values)
+
+
+_DATE_LIKE = st.from_regex(
+    r"\d{1,8}([-/.]\d{1,4}([-/.]\d{1,5})?)?([ T]\d{1,2}:\d{1,2}(:\d{2})?( ?[AaPp][Mm])?)?(Z|[+-]\d{2}:\d{2})?",
+    fullmatch=True,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_DATE_LIKE, min_size=1, max_size=10))
+def test_date_parsing_never_raises_on_date_like_text_and_stays_in_range(values):
+    parsed = parse_datetimes(pd.Series(values, dtype=object))
+    valid = parsed.values.dropna()
+    assert str(parsed.values.dtype) == "datetime64[ns]"
+    assert ((valid >= pd.Timestamp("1900-01-01")) & (valid < pd.Timestamp("2200-01-01"))).all()
 
 
 # -------------------------------------------------------------------------------------- numbers
