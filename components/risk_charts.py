@@ -100,7 +100,7 @@ def burnout_trend(trend: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def calibration_chart(model: Evaluation, baseline: Evaluation) -> go.Figure:
+def calibration_chart(model: Evaluation, baseline: Evaluation, horizon_months: int | None = 12) -> go.Figure:
     """Reliability curve: mean predicted vs observed exit rate per bin, model vs overtime-only baseline."""
     fig = go.Figure()
     top = float(
@@ -123,7 +123,7 @@ def calibration_chart(model: Evaluation, baseline: Evaluation) -> go.Figure:
             )
         )
     fig.update_layout(
-        xaxis_title="Mean predicted probability of a voluntary exit within 12 months",
+        xaxis_title=f"Mean predicted probability of a voluntary exit within {horizon_months} months",
         yaxis_title="Observed exit rate",
         xaxis_tickformat=".0%",
         yaxis_tickformat=".0%",

@@ -45,9 +45,38 @@ TARGET_COLUMN = "left_within_12m"
 BASELINE_FEATURE = "overtime_hours_per_week_12w"
 """The overtime-only baseline's single feature."""
 
-MODEL_ATTRIBUTES = ("role", "unit_type", "employment_type")
-"""Categorical columns of the risk-feature frame used by the app's model (``unit`` itself is left out so that a
-unit's exits do not explain themselves and the model carries across unit openings and mergers)."""
+APP_MODEL_FEATURES = (
+    "overtime_hours_per_week_12w",
+    "new_starter",
+    "pulse_score",
+    "quick_returns_12w",
+    "pulse_change",
+    "tenure_years",
+    "long_shift_share_12w",
+    "night_shift_share_12w",
+    "sick_hours_per_week_12w",
+    "patients_per_rn_12w",
+    "role",
+    "hours_per_week_12w",
+    "longest_run_days_12w",
+    "missed_break_share_12w",
+    "pto_not_taken_share_12w",
+    "training_courses_due",
+    "unit_type",
+    "employment_type",
+    "fte",
+)
+"""Pre-specified inputs of the app's model in priority order (see docs/risk_model.md): overtime, 12 h+ shifts and
+workload (Dall'Ora et al. 2015, BMJ Open 5:e008331, intention to leave; Aiken et al. 2002, JAMA 288:1987-1993, job
+dissatisfaction), first-year tenure (NSI 2025: the highest turnover), satisfaction and engagement measured by the
+pulse survey and absence as a withdrawal behaviour (Griffeth, Hom & Gaertner 2000, J Manage 26(3):463-488, turnover
+meta-analysis). :func:`fit_app_model` keeps them in this order while the events allow (see
+:data:`EVENTS_PER_PARAMETER`). ``unit`` itself is left out so that the model carries across unit openings and
+mergers."""
+
+EVENTS_PER_PARAMETER = 10
+"""At least 10 distinct leavers per estimated coefficient in the training rows (Peduzzi et al. 1996, J Clin
+Epidemiol 49(12):1373-1379), so the model is not overfitted to a small hospital's few exits."""
 
 EMPLOYEE_TYPES_MODELLED = ("staff", "per_diem")
 """Employment types whose exits are voluntary turnover; agency and travel contracts end by design."""
@@ -190,6 +219,7 @@ class AttritionModel:
     ``or_ci_low``/``or_ci_high``, ``p_value``.
     ``evaluation``: a :class:`TimeSplitEvaluation` (or ``Evaluation``) when the model was evaluated, else None.
     ``ignored``: input columns not used, with the reason.
+    ``horizon_months``: the label's horizon when known (set by :func:`fit_app_model`).
     """
 
     target: str
@@ -203,6 +233,7 @@ class AttritionModel:
     ignored: dict[str, str] = field(default_factory=dict)
     fit_warnings: list[str] = field(default_factory=list)
     evaluation: TimeSplitEvaluation | Evaluation | None = None
+    horizon_months: int | None = None
 
     @property
     def feature_columns(self) -> list[str]:
@@ -560,10 +591,15 @@ def label_panel(panel: pd.DataFrame, employees: pd.DataFrame, horizon_months: in
 
 
 def data_end_of(tables: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
-    """Last date the data covers: the latest shift end, termination or hire date (normalised to midnight)."""
+    """Last date the data covers: the latest worked shift end, termination or hire date (normalised to midnight).
+
+    Future ``scheduled`` shifts do not count: nothing is known yet about who leaves while they are worked.
+    """
     candidates = []
     shifts = tables.get("shifts")
     if shifts is not None and not shifts.empty:
+        if "status" in shifts:
+            shifts = shifts[shifts["status"].isna() | (shifts["status"].astype("string") == "worked")]
         candidates.append(pd.to_datetime(shifts["end"]).max())
     employees = tables["employees"]
     for col in ("termination_date", "hire_date"):
@@ -575,9 +611,39 @@ def data_end_of(tables: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
     return max(found).normalize()
 
 
-def model_columns(panel: pd.DataFrame) -> list[str]:
-    """Input columns of the app's model: the numeric risk features and :data:`MODEL_ATTRIBUTES` present."""
-    return [c for c in (*FEATURES, *MODEL_ATTRIBUTES) if c in panel.columns]
+def model_columns(panel: pd.DataFrame, target: str | None = None, id_column: str = "employee_id") -> list[str]:
+    """Inputs of the app's model: :data:`APP_MODEL_FEATURES` present in ``panel``, in priority order, as many as
+    the number of distinct leavers allows (:data:`EVENTS_PER_PARAMETER`; a categorical column costs one parameter
+    per non-reference level, a numeric column with gaps two). Without ``target`` every present feature is used.
+    """
+    present = [c for c in APP_MODEL_FEATURES if c in panel.columns]
+    if target is None:
+        return present
+    labelled = panel[panel[target].notna()]
+    leavers = labelled.loc[coerce_target(labelled[target]) == 1, id_column].nunique()
+    budget = leavers // EVENTS_PER_PARAMETER
+    chosen: list[str] = []
+    used = 0
+    for column in present:
+        values = labelled[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            if values.nunique(dropna=True) < 2:
+                continue
+            cost = 2 if values.isna().any() else 1
+        else:
+            cost = max(values.astype("string").fillna("(missing)").nunique() - 1, 0)
+            if cost == 0:
+                continue
+        if used + cost > budget:
+            continue
+        chosen.append(column)
+        used += cost
+    if not chosen:
+        raise ValueError(
+            f"Only {leavers} distinct voluntary leavers in the training rows: at least {EVENTS_PER_PARAMETER} are "
+            "needed per model coefficient."
+        )
+    return chosen
 
 
 def evaluate_time_split(
@@ -609,7 +675,7 @@ def evaluate_time_split(
             f"A time split at {test_start:%Y-%m-%d} leaves {len(train)} training and {len(test)} test rows; "
             "choose a split date with labelled history on both sides."
         )
-    columns = list(feature_columns) if feature_columns is not None else model_columns(panel)
+    columns = list(feature_columns) if feature_columns is not None else model_columns(train, target, id_column)
     model = fit_attrition_model(train, target, id_columns=(id_column,), groups=id_column, feature_columns=columns)
     baseline = fit_attrition_model(train, target, groups=id_column, feature_columns=[baseline_feature])
     y_test = coerce_target(test[target]).to_numpy()
@@ -662,8 +728,38 @@ def fit_app_model(
             f"The labelled history spans {len(dates)} as-of dates; a time-ordered test needs more than "
             f"{horizon_months} months between the first and the last."
         )
+    columns = model_columns(labelled, target)
     model = fit_attrition_model(
-        labelled, target, id_columns=("employee_id",), groups="employee_id", feature_columns=model_columns(panel)
+        labelled, target, id_columns=("employee_id",), groups="employee_id", feature_columns=columns
     )
     model.evaluation = evaluation
+    model.horizon_months = horizon_months
     return model
+
+
+APP_HORIZONS = (12, 6)
+"""Label horizons tried by :func:`fit_history_model`, longest first (the brief's 12 or 6 months)."""
+
+
+def fit_history_model(
+    history: pd.DataFrame,
+    employees: pd.DataFrame,
+    data_end: object,
+    horizons: Sequence[int] = APP_HORIZONS,
+) -> AttritionModel:
+    """Fit the app's model on a feature history with the longest horizon whose time split is possible.
+
+    ``history``: :func:`risk_features.feature_panel` output (monthly as-of dates); ``employees``: canonical table;
+    ``data_end``: last date covered. A 12-month label needs more than 12 months between the first labelled as-of
+    date and the first test date, plus 12 months of follow-up after it, so two years of data only support the
+    6-month horizon. Returns the model (``horizon_months`` set). Raises ``ValueError`` when no horizon works,
+    with the reason for each.
+    """
+    problems = []
+    for horizon in horizons:
+        panel = label_panel(history, employees, horizon, data_end)
+        try:
+            return fit_app_model(panel, f"left_within_{horizon}m", horizon_months=horizon)
+        except ValueError as problem:
+            problems.append(f"{horizon} months: {problem}")
+    raise ValueError("No label horizon can be evaluated on this history. " + " ".join(problems))

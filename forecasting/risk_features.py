@@ -113,6 +113,12 @@ FEATURES: dict[str, FeatureSpec] = {
         FeatureSpec("go_live_near", "0/1", "1 if the home unit has a technology go-live within 4 weeks either side."),
         FeatureSpec("tenure_years", "years", "Years since hire at the as-of date."),
         FeatureSpec(
+            "new_starter",
+            "0/1",
+            "1 if hired less than a year before the as-of date (first-year turnover is the highest: NSI 2025 "
+            "National Health Care Retention & RN Staffing Report).",
+        ),
+        FeatureSpec(
             "sleep_hours_4w", "hours/night", "Mean consented wearable sleep, last 4 weeks (empty without consent)."
         ),
         FeatureSpec(
@@ -286,6 +292,7 @@ def compute_risk_features(
     hire = pd.to_datetime(employees.get("hire_date", pd.Series(pd.NaT, index=employees.index)))
     hire = pd.Series(hire.to_numpy(), index=out.index)
     out["tenure_years"] = (as_of - hire).dt.days / 365.25
+    out["new_starter"] = (out["tenure_years"] < 1.0).astype(float).where(out["tenure_years"].notna())
     for col in ATTRIBUTE_COLUMNS:
         if col in employees.columns and col != "unit_type":
             values = employees[col].to_numpy()

@@ -23,7 +23,7 @@ from access.risk_views import (
 from components import risk_charts
 from components.session import current_access
 from data_loaders.export import to_safe_csv
-from forecasting.attrition import AttritionModel, fit_app_model, label_panel, monthly_as_of_dates
+from forecasting.attrition import AttritionModel, fit_history_model, monthly_as_of_dates
 from forecasting.burnout import burnout_index, top_drivers
 from forecasting.risk_features import LONG_WEEKS, compute_risk_features, prepare_shifts
 from forecasting.whatif import simulate_unit
@@ -72,8 +72,8 @@ def features_at(_tables, _prepared, scope: tuple, version: str, as_of: pd.Timest
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def fitted_model(_panel, scope: tuple, version: str) -> AttritionModel:
-    return fit_app_model(_panel)
+def fitted_model(_history, _employees, scope: tuple, version: str, end: pd.Timestamp) -> AttritionModel:
+    return fit_history_model(_history, _employees, end)
 
 
 end = data_end(da, scope, version)
@@ -106,9 +106,8 @@ with st.status("Computing retention risk…", expanded=False) as status:
     history = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     status.update(label="Fitting the attrition model on past voluntary exits…")
     if not history.empty:
-        panel = label_panel(history, tables["employees"], 12, end)
         try:
-            model = fitted_model(panel, scope, version)
+            model = fitted_model(history, tables["employees"], scope, version, end)
         except ValueError as problem:
             st.warning(f"The attrition model could not be fitted: {problem}")
     current = features_at(tables, prepared, scope, version, as_of)
@@ -124,6 +123,7 @@ people["burnout_drivers"] = top_drivers(scored)
 if model is not None:
     people["exit_probability"] = model.predict_proba(current)
     people["exit_drivers"] = model.driver_summary(current)
+horizon = model.horizon_months if model is not None else None
 
 # -- overview ----------------------------------------------------------------------------------------------------
 cols = st.columns(4)
@@ -132,9 +132,9 @@ cols[1].metric("Mean burnout index", f"{people['burnout_index'].mean():.1f}")
 cols[2].metric("High or very high burnout", f"{people['band'].isin(['high', 'very high']).sum():,}")
 if model is not None:
     cols[3].metric(
-        "Expected voluntary exits, next 12 months",
+        f"Expected voluntary exits, next {horizon} months",
         f"{people['exit_probability'].sum():.0f}",
-        help="Sum of each employee's probability of a voluntary exit within 12 months.",
+        help=f"Sum of each employee's probability of a voluntary exit within {horizon} months.",
     )
 
 st.subheader("Burnout risk distribution")
@@ -179,14 +179,16 @@ shown = [
     "quick_returns_4w",
     "tenure_years",
 ]
-watch_table = watch[shown].rename(columns={"exit_probability": "exit_probability_12m"})
+watch_table = watch[shown].rename(columns={"exit_probability": "exit_probability_horizon"})
 st.dataframe(
     watch_table,
     hide_index=True,
     width="stretch",
     column_config={
         "burnout_index": st.column_config.ProgressColumn("Burnout index", min_value=0, max_value=100, format="%.0f"),
-        "exit_probability_12m": st.column_config.NumberColumn("P(voluntary exit, 12 months)", format="percent"),
+        "exit_probability_horizon": st.column_config.NumberColumn(
+            f"P(voluntary exit, {horizon} months)", format="percent"
+        ),
         "overtime_hours_per_week_4w": st.column_config.NumberColumn("Overtime h/week (4 wk)", format="%.1f"),
         "tenure_years": st.column_config.NumberColumn("Tenure (years)", format="%.1f"),
     },
@@ -229,7 +231,7 @@ if submitted and unit:
     )
     if model is not None:
         r2.metric(
-            "Expected voluntary exits, next 12 months",
+            f"Expected voluntary exits, next {horizon} months",
             f"{result.expected_exits_after:.1f}",
             f"{result.exits_change:+.2f}",
             delta_color="inverse",
@@ -240,14 +242,14 @@ if submitted and unit:
 # -- model evaluation ----------------------------------------------------------------------------------------------
 st.subheader("How good is the attrition model?")
 if model is None or model.evaluation is None:
-    st.info("Needs more than 12 months of labelled history with voluntary exits to evaluate.")
+    st.info("Needs enough labelled history with voluntary exits for a time-ordered test (see docs/risk_model.md).")
 else:
     ev = model.evaluation
     st.caption(
         f"Trained on as-of dates {ev.train_as_of[0]:%b %Y}–{ev.train_as_of[1]:%b %Y} ({ev.train_rows:,} rows), tested "
         f"on later dates {ev.test_as_of[0]:%b %Y}–{ev.test_as_of[1]:%b %Y} ({ev.test_rows:,} rows, "
-        f"{ev.model.events:,} voluntary exits within 12 months). The page scores with the model refitted on all "
-        "labelled history."
+        f"{ev.model.events:,} voluntary exits within {horizon} months). The page scores with the model refitted on "
+        "all labelled history."
     )
     m1, m2, m3 = st.columns(3)
     m1.metric("ROC AUC", f"{ev.model.auc:.3f}", f"{ev.model.auc - ev.baseline.auc:+.3f} vs overtime only")
@@ -258,7 +260,7 @@ else:
         delta_color="inverse",
     )
     m3.metric("Brier score of the base rate", f"{ev.model.brier_base_rate:.4f}")
-    st.plotly_chart(risk_charts.calibration_chart(ev.model, ev.baseline), width="stretch", key="calibration")
+    st.plotly_chart(risk_charts.calibration_chart(ev.model, ev.baseline, horizon), width="stretch", key="calibration")
     st.plotly_chart(risk_charts.coefficient_chart(model.coefficients), width="stretch", key="coefficients")
     with st.expander("Coefficients table"):
         st.dataframe(model.coefficients.reset_index(), hide_index=True, width="stretch")

@@ -14,6 +14,7 @@ from forecasting.attrition import (
     evaluate_time_split,
     fit_app_model,
     fit_attrition_model,
+    model_columns,
     roc_auc,
     voluntary_exit_labels,
 )
@@ -206,3 +207,24 @@ def test_app_model_is_refitted_on_all_labelled_rows_and_keeps_its_evaluation(his
     p = model.predict_proba(history_panel)
     busy = history_panel["hours_per_week_12w"] > history_panel["hours_per_week_12w"].median()
     assert p[busy].mean() > 2 * p[~busy].mean()
+
+
+def test_model_inputs_limited_to_ten_distinct_leavers_per_coefficient():
+    n = 300
+    rng = np.random.default_rng(5)
+    panel = pd.DataFrame(
+        {
+            "employee_id": [f"E{i % 150}" for i in range(n)],  # each person at two as-of dates
+            "overtime_hours_per_week_12w": rng.uniform(0, 10, n),
+            "new_starter": rng.integers(0, 2, n).astype(float),
+            "pulse_score": np.where(rng.random(n) < 0.5, np.nan, 3.0 + rng.random(n)),
+            "quick_returns_12w": rng.integers(0, 4, n).astype(float),
+            "role": pd.array(rng.choice(["RN", "CNA", "LPN"], n), dtype="string"),
+            "left": 0.0,
+        }
+    )
+    panel.loc[panel["employee_id"].isin([f"E{i}" for i in range(35)]), "left"] = 1.0  # 35 distinct leavers
+    # Budget 3: overtime (1) + new_starter (1); pulse_score has gaps (2: value + missing indicator) and no longer
+    # fits, so the next affordable one, quick returns (1), is taken.
+    assert model_columns(panel, "left") == ["overtime_hours_per_week_12w", "new_starter", "quick_returns_12w"]
+    assert len(model_columns(panel)) == 5

@@ -23,7 +23,7 @@ from components import session
 from data_loaders import store
 
 ROOT = Path(__file__).resolve().parents[1]
-UNIT_SIZES = {"ICU": 12, "MS": 14, "ED": 3}  # ED is below the 5-person minimum
+UNIT_SIZES = {"ICU": 30, "MS": 34, "ED": 3}  # ED is below the 5-person minimum
 
 
 def _s(values) -> pd.arrays.StringArray:
@@ -39,7 +39,7 @@ def _hospital(seed: int = 11) -> dict[str, pd.DataFrame]:
         units += [unit] * size
     n = len(ids)
     heavy = rng.random(n) < 0.45
-    leaves = rng.random(n) < np.where(heavy, 0.55, 0.1)
+    leaves = (rng.random(n) < np.where(heavy, 0.8, 0.2)) & (np.array(units) != "ED")  # ED keeps its 3 people
     term = [
         pd.Timestamp("2024-04-01") + pd.DateOffset(months=int(m)) if x else pd.NaT
         for x, m in zip(leaves, rng.integers(0, 20, n), strict=True)
@@ -171,8 +171,8 @@ def test_retention_page_shows_watch_list_model_evaluation_and_safe_export_to_hr(
         "Watch list",
     ]
     watch = at.dataframe[0].value
-    assert {"burnout_drivers", "exit_probability_12m", "exit_drivers"} <= set(watch.columns)
-    assert watch["exit_probability_12m"].between(0, 1).all()
+    assert {"burnout_drivers", "exit_probability_horizon", "exit_drivers"} <= set(watch.columns)
+    assert watch["exit_probability_horizon"].between(0, 1).all()
     assert any(m.label == "ROC AUC" for m in at.metric)
     assert not at.warning
 

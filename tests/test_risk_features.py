@@ -123,6 +123,7 @@ def test_new_starter_rates_divide_by_weeks_employed():
     features = compute_risk_features({"employees": employees, "shifts": shifts}, "2026-05-25", tz=TZ)
     assert features.loc["E1", "hours_per_week_4w"] == pytest.approx(24 / 2)  # employed 2 of the 4 weeks
     assert features.loc["E1", "tenure_years"] == pytest.approx(14 / 365.25)
+    assert features.loc["E1", "new_starter"] == 1.0
 
 
 def test_shares_of_long_weekend_and_missed_break_shifts():
