@@ -62,10 +62,17 @@ def _get(tables: Tables, name: str) -> pd.DataFrame:
 
 
 def _hours_source(tables: Tables) -> dict:
+    if WORKED_HOURS in tables:
+        return {"hours": tables[WORKED_HOURS]}
     shifts = tables.get("shifts")
     if shifts is not None and not shifts.empty:
         return {"shifts": shifts}
     return {"staffed_hours": _get(tables, "staffed_hours")}
+
+
+WORKED_HOURS = "_worked_hours"
+"""Key under which :func:`compute_many` shares one :func:`analytics.kpis.worked_hours` frame between KPIs."""
+HOURS_KPIS = ("overtime_share", "agency_share", "hppd")
 
 
 _COMPUTE: dict[str, Callable[[Tables, str, bool], pd.DataFrame]] = {
@@ -79,7 +86,7 @@ _COMPUTE: dict[str, Callable[[Tables, str, bool], pd.DataFrame]] = {
     "vacancy_rate": lambda t, f, m: kpis.vacancy_rate(_get(t, "requisitions"), _get(t, "employees"), f, **_opts(t, m)),
     "time_to_fill": lambda t, f, m: kpis.time_to_fill(_get(t, "requisitions"), f, **_opts(t, m)),
     "overtime_share": lambda t, f, m: kpis.overtime_share(
-        _get(t, "shifts"), f, employees=t.get("employees"), **_opts(t, m)
+        _get(t, "shifts"), f, employees=t.get("employees"), hours=t.get(WORKED_HOURS), **_opts(t, m)
     ),
     "agency_share": lambda t, f, m: kpis.agency_share(
         freq=f, employees=t.get("employees"), **_hours_source(t), **_opts(t, m)
@@ -173,6 +180,13 @@ def compute(name: str, tables: Tables, freq: str = "M", follow_mergers: bool = F
 
 def compute_many(names: list[str], tables: Tables, freq: str = "M", follow_mergers: bool = False) -> pd.DataFrame:
     """Several KPIs stacked into one tidy frame with a ``kpi`` column first (for one aggregate call)."""
+    if sum(n in HOURS_KPIS for n in names) > 1 and WORKED_HOURS not in tables:
+        shifts = tables.get("shifts")
+        source = {"shifts": shifts} if shifts is not None and not shifts.empty else {}
+        hours = kpis.worked_hours(
+            freq, employees=tables.get("employees"), staffed_hours=tables.get("staffed_hours"), **source
+        )
+        tables = {**tables, WORKED_HOURS: hours}
     parts = [compute(n, tables, freq, follow_mergers).assign(kpi=n) for n in names]
     parts = [p for p in parts if not p.empty]
     if not parts:

@@ -64,6 +64,9 @@ HOURS_PER_FTE_WEEK = 40.0
 FIRST_YEAR_DAYS = 365
 """A separation within this many days of hire is a first-year separation."""
 
+DEFAULT_LOOKBACK_YEARS = 5
+"""Default history of employee-based KPIs when no ``start`` is given (years before the latest date)."""
+
 DEFAULT_REQUISITION_FTE = 1.0
 """FTE assumed for a requisition whose ``fte`` is missing."""
 
@@ -105,7 +108,8 @@ def _map_units(frame: pd.DataFrame, units: pd.DataFrame | None, follow_mergers: 
     if not mapping:
         return frame
     out = frame.copy()
-    out["unit"] = out["unit"].map(lambda u: mapping.get(u, u) if pd.notna(u) else u).astype("string")
+    unit = out["unit"].astype("string")
+    out["unit"] = unit.map(mapping).astype("string").fillna(unit)
     return out
 
 
@@ -216,6 +220,7 @@ def _cube(
     in_window = set(periods)
     num = num.loc[num["period"].isin(in_window)]
     den = den.loc[den["period"].isin(in_window)] if den is not None else None
+    num, den = _encode(num, den)
     pieces = []
     for level in _LEVELS:
         keys = ["period", *level]
@@ -254,6 +259,28 @@ def _cube(
         out["value"] = scale * out["num"] / denominator.where(denominator > 0)
     out["people"] = pd.to_numeric(out["people"], errors="coerce").fillna(0).astype("int64")
     return _finish(out, freq)
+
+
+def _encode(num: pd.DataFrame, den: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Unit/role as shared categoricals and person as integer codes: the same groups, grouped much faster."""
+    frames = [num] if den is None else [num, den]
+    out = [f.copy() for f in frames]
+    for col in ("unit", "role"):
+        values = pd.concat([f[col].astype("string") for f in frames if col in f], ignore_index=True)
+        categories = pd.Index(values.dropna().unique())
+        for f in out:
+            if col in f:
+                f[col] = pd.Categorical(f[col].astype("string").to_numpy(na_value=None), categories=categories)
+    people = [f["person"] for f in frames if "person" in f]
+    if people:
+        codes, _ = pd.factorize(pd.concat([p.astype("string") for p in people], ignore_index=True))
+        codes = np.where(codes < 0, np.nan, codes)
+        start = 0
+        for f in out:
+            if "person" in f:
+                f["person"] = codes[start : start + len(f)]
+                start += len(f)
+    return out[0], (out[1] if den is not None else None)
 
 
 def _finish(out: pd.DataFrame, freq: str) -> pd.DataFrame:
@@ -324,7 +351,14 @@ def _snapshot_dates(periods: pd.DatetimeIndex, freq: str, as_of: object) -> np.n
 
 
 def _employee_window(emp: pd.DataFrame, freq: str, start: object, end: object) -> pd.DatetimeIndex:
-    return window([emp["hire_date"], emp["termination_date"]], freq, start, end)
+    """Periods for employee-based KPIs: ``start``..``end``, by default the span of hire and termination dates
+    but no more than :data:`DEFAULT_LOOKBACK_YEARS` before the latest (staff hired decades ago would otherwise
+    stretch every stock KPI back to their hire)."""
+    dates = pd.concat([emp["hire_date"], emp["termination_date"]], ignore_index=True).dropna()
+    if start is None and len(dates):
+        latest = pd.Timestamp(end) if end is not None else dates.max()
+        start = max(dates.min(), latest - pd.DateOffset(years=DEFAULT_LOOKBACK_YEARS))
+    return window([dates], freq, start, end)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -723,15 +757,18 @@ def overtime_share(
     start: object = None,
     end: object = None,
     tz: str | None = None,
+    hours: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Overtime share (%): overtime hours / worked hours × 100, from timecards (worked shifts).
 
     Hours of a shift crossing a period boundary are split at local midnight. ``numerator`` = overtime
     hours, ``denominator`` = worked hours. Source of the definition: NSI report / NDNQI (overtime as a
-    share of worked hours).
+    share of worked hours). ``hours`` may pass a :func:`worked_hours` frame (same ``freq``) computed once
+    for several KPIs, as :func:`agency_share` and :func:`hppd` accept too.
     """
     freq = check_freq(freq)
-    hours = worked_hours(freq, shifts=shifts, employees=employees, tz=tz)
+    if hours is None:
+        hours = worked_hours(freq, shifts=shifts, employees=employees, tz=tz)
     return _hours_share(hours, "overtime_hours", freq, units, follow_mergers, start, end)
 
 
@@ -746,6 +783,7 @@ def agency_share(
     start: object = None,
     end: object = None,
     tz: str | None = None,
+    hours: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Agency/travel share (%): agency and travel hours / all worked hours × 100.
 
@@ -753,7 +791,8 @@ def agency_share(
     Payroll-Based Journal). ``numerator`` = agency hours, ``denominator`` = worked hours.
     """
     freq = check_freq(freq)
-    hours = worked_hours(freq, shifts=shifts, employees=employees, staffed_hours=staffed_hours, tz=tz)
+    if hours is None:
+        hours = worked_hours(freq, shifts=shifts, employees=employees, staffed_hours=staffed_hours, tz=tz)
     return _hours_share(hours, "agency_hours", freq, units, follow_mergers, start, end)
 
 
@@ -798,6 +837,7 @@ def hppd(
     start: object = None,
     end: object = None,
     tz: str | None = None,
+    hours: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Nursing hours per patient day (HPPD): worked nursing hours / patient days.
 
@@ -808,7 +848,8 @@ def hppd(
     NaN. ``numerator`` = nursing hours, ``denominator`` = patient days. Value in hours per patient day.
     """
     freq = check_freq(freq)
-    hours = worked_hours(freq, shifts=shifts, employees=employees, staffed_hours=staffed_hours, tz=tz)
+    if hours is None:
+        hours = worked_hours(freq, shifts=shifts, employees=employees, staffed_hours=staffed_hours, tz=tz)
     hours = _map_units(
         hours.loc[hours["role"].isin(list(nursing_roles)).fillna(False).to_numpy()], units, follow_mergers
     )

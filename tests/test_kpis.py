@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics import kpis
+from analytics import catalogue, kpis, recruiting
 from analytics.periods import duration_hours, period_range, split_at_period_boundaries
 from analytics.reference_benchmarks import benchmark_for, load_benchmarks
 
@@ -514,3 +514,49 @@ def test_benchmark_csv_without_required_columns_is_explained(tmp_path):
     path.write_text("kpi,value\nturnover_rate,12\n")
     with pytest.raises(ValueError, match="lacks the column"):
         load_benchmarks(path)
+
+
+# ---- catalogue and recruiting ------------------------------------------------------------------------------
+
+
+def test_shared_worked_hours_give_the_same_kpis_as_separate_calls(shifts, employees, census):
+    tables = {"shifts": shifts, "employees": employees, "census": census}
+    together = catalogue.compute_many(["overtime_share", "agency_share", "hppd"], tables, "M")
+    for name in ("overtime_share", "agency_share", "hppd"):
+        alone = catalogue.compute(name, tables, "M")
+        mine = together.loc[together["kpi"] == name].drop(columns="kpi").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone)
+
+
+def test_catalogue_refuses_unknown_kpi():
+    with pytest.raises(KeyError, match="Unknown KPI"):
+        catalogue.compute("happiness", {}, "M")
+
+
+def test_default_window_looks_back_at_most_five_years(employees):
+    veteran = employees.iloc[[0]].assign(employee_id="E9", hire_date=pd.Timestamp("1990-05-01"))
+    out = kpis.headcount(pd.concat([employees, veteran]), "Y")
+    assert out["period"].min() == pd.Timestamp("2020-01-01")
+
+
+def test_pipeline_counts_requisitions_by_status_with_open_age(requisitions):
+    flow = recruiting.pipeline(requisitions, "2025-02-28").set_index(["unit", "role", "status"])
+    assert flow.loc[("A", "RN", "open"), "requisitions"] == 1
+    assert flow.loc[("A", "RN", "open"), "median_open_days"] == 27
+    assert flow.loc[("A", "RN", "filled"), "requisitions"] == 2
+    assert flow.loc[("A", "CNA", "cancelled"), "requisitions"] == 1
+
+
+def test_skills_gap_compares_open_role_needs_with_skills_on_staff(requisitions, employees, training):
+    reqs = requisitions.assign(required_skills=["RN; EMR-101", "EMR-101; ACLS", None, None, "RN"])
+    gap = recruiting.skills_gap(reqs, employees, training, "2025-02-28").set_index(["unit", "skill"])
+    # open on 28 Feb in A: R2 only (needs EMR-101 and ACLS); E1 completed EMR-101, E3 completed it late but has it
+    assert gap.loc[("A", "EMR-101"), "open_requisitions"] == 1
+    assert gap.loc[("A", "EMR-101"), "staff_with_skill"] == 2
+    assert gap.loc[("A", "ACLS"), "staff_with_skill"] == 0
+
+
+def test_readiness_gap_counts_give_numbers_without_names(rollouts, training, employees):
+    counts = kpis.readiness_gap_counts(rollouts, training, employees, as_of="2025-01-25")
+    assert "last_name" not in counts.columns
+    assert counts.set_index("role")["not_ready"].to_dict() == {"CNA": 1, "RN": 1}
