@@ -1,9 +1,10 @@
 """Append-only audit trail: sign-ins, failed sign-ins, page views with filters, reads, exports, imports,
 rollbacks and user changes, with who and when.
 
-The app only ever INSERTs into ``audit_log``; no code path updates or deletes it. Admins search and export it on the
-Audit page. On PostgreSQL, production deployments should additionally ``REVOKE UPDATE, DELETE`` on the table from
-the app's database role (see README).
+The app only ever INSERTs into ``audit_log``; no code path updates or deletes it (a test scans the code for one).
+Admins search and export it on the Audit trail page. In the embedded SQLite store, triggers created with the table
+refuse any UPDATE or DELETE of it; on PostgreSQL or MariaDB, production deployments ``REVOKE UPDATE, DELETE`` on the
+table from the app's database role (docs/security.md).
 """
 
 from __future__ import annotations
@@ -26,6 +27,16 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(64), nullable=False, index=True),
     sa.Column("details", sa.Text, nullable=False),
 )
+
+for _verb in ("UPDATE", "DELETE"):
+    sa.event.listen(
+        audit_log,
+        "after_create",
+        sa.DDL(
+            f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{_verb.lower()} BEFORE {_verb} ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+        ).execute_if(dialect="sqlite"),
+    )
 
 ACTIONS = (
     "sign_in",
@@ -62,10 +73,15 @@ def search(
     username: str | None = None,
     action: str | None = None,
     since: datetime | None = None,
+    until: datetime | None = None,
     text: str | None = None,
     limit: int = 5000,
 ) -> pd.DataFrame:
-    """Newest-first audit entries matching all given filters: columns id, at (UTC), username, action, details."""
+    """Newest-first audit entries matching all given filters: columns id, at (UTC), username, action, details.
+
+    ``since`` is inclusive and ``until`` exclusive (naive UTC); ``text`` is a substring of the
+    JSON details (wildcards in it are taken literally). At most ``limit`` rows.
+    """
     query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
     if username:
         query = query.where(audit_log.c.username == username)
@@ -73,6 +89,8 @@ def search(
         query = query.where(audit_log.c.action == action)
     if since is not None:
         query = query.where(audit_log.c.at >= since)
+    if until is not None:
+        query = query.where(audit_log.c.at < until)
     if text:
         query = query.where(audit_log.c.details.contains(text, autoescape=True))
     with engine.connect() as conn:

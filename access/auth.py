@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import pandas as pd
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 
 from access import audit
-from access.data_access import UserContext
+from access.data_access import AccessDenied, UserContext
 from access.roles import ROLES
 from data_loaders.store import metadata
 
@@ -209,3 +210,70 @@ def create_demo_accounts(engine: Engine) -> None:
     for username, name, role, units in DEMO_ACCOUNTS:
         if get_account(engine, username) is None:
             add_user(engine, username, role, password=DEMO_PASSWORD, display_name=name, units=units, demo=True)
+
+
+class Administration:
+    """Administrator-only operations on accounts and the audit trail, for the admin pages.
+
+    Every change is made in the administrator's name and audited (``user_added``, ``user_changed``, ``export``).
+    The audit trail is read-only here as everywhere: there is no method that edits or deletes an entry.
+    Raises :class:`access.data_access.AccessDenied` on construction for any role but ``admin``.
+    """
+
+    def __init__(self, engine: Engine, user: UserContext) -> None:
+        if user.role != "admin":
+            raise AccessDenied("Only administrators may manage users and read the audit trail.")
+        self._engine = engine
+        self.user = user
+
+    def accounts(self) -> pd.DataFrame:
+        """One row per account: username, display_name, role, units (comma-separated), sign_in ("password" or
+        "single sign-on"), active, demo (all text except the two booleans)."""
+        rows = [
+            {
+                "username": a.username,
+                "display_name": a.display_name,
+                "role": a.role,
+                "units": ",".join(sorted(a.units)),
+                "sign_in": "password" if a.has_password else "single sign-on",
+                "active": a.active,
+                "demo": a.demo,
+            }
+            for a in list_accounts(self._engine)
+        ]
+        columns = ["username", "display_name", "role", "units", "sign_in", "active", "demo"]
+        return pd.DataFrame(rows, columns=columns).astype(
+            {c: "string" for c in columns if c not in ("active", "demo")} | {"active": "boolean", "demo": "boolean"}
+        )
+
+    def add_user(
+        self,
+        username: str,
+        role: str,
+        *,
+        password: str | None,
+        display_name: str | None = None,
+        units: tuple[str, ...] = (),
+    ) -> None:
+        """:func:`add_user` in the administrator's name (audited)."""
+        add_user(
+            self._engine,
+            username,
+            role,
+            password=password,
+            display_name=display_name,
+            units=units,
+            actor=self.user.username,
+        )
+
+    def set_active(self, username: str, active: bool) -> None:
+        """:func:`set_active` in the administrator's name (audited)."""
+        set_active(self._engine, username, active, actor=self.user.username)
+
+    def set_role(self, username: str, role: str, units: tuple[str, ...] = ()) -> None:
+        """:func:`set_role` in the administrator's name (audited)."""
+        set_role(self._engine, username, role, units, actor=self.user.username)
+
+    def audit_entries(self, **filters: object) -> pd.DataFrame:
+        """:func:`access.audit.search` (same keyword filters and columns)."""
+        return audit.search(self._engine, **filters)

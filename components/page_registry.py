@@ -77,6 +77,8 @@ PAGES: list[PageSpec] = [
         "HR officer",
         frozenset({"admin", "hr_officer", "executive"}),
     ),
+    PageSpec("pages/admin_users.py", "Users", ":material/manage_accounts:", "Administration", frozenset({"admin"})),
+    PageSpec("pages/admin_audit.py", "Audit trail", ":material/policy:", "Administration", frozenset({"admin"})),
 ]
 """Pages in menu order within each section."""
 

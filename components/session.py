@@ -17,9 +17,9 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from access import audit, oidc
-from access.auth import Account
+from access.auth import Account, Administration
 from access.bootstrap import load_sample_hospital, open_store, sample_scale, should_bootstrap_sample
-from access.data_access import DataAccess
+from access.data_access import AccessDenied, DataAccess
 from data_loaders.store import is_empty
 
 SESSION_TIMEOUT_MINUTES = 30
@@ -129,3 +129,45 @@ def current_access() -> DataAccess:
         st.stop()
     engine = get_engine()
     return DataAccess(engine, account.context(), audit=functools.partial(audit.record, engine))
+
+
+def current_admin() -> Administration:
+    """User and audit administration for the signed-in administrator; stops the page for anyone else."""
+    account = current_account()
+    if account is None:
+        st.warning("Please sign in.")
+        st.stop()
+    try:
+        return Administration(get_engine(), account.context())
+    except AccessDenied as denied:
+        st.error(str(denied))
+        st.stop()
+
+
+def record_filters(page: str, **filters: object) -> None:
+    """Audit the filters a page is shown with (``page_view`` with ``filters``), once per change in a session.
+
+    Call it after a page's filter widgets, e.g. ``record_filters("Audit trail", action=action, since=since)``.
+    """
+    account = current_account()
+    if account is None:
+        return
+    shown = {k: (sorted(v) if isinstance(v, (set, frozenset, list, tuple)) else v) for k, v in filters.items()}
+    memory = st.session_state.setdefault("_recorded_filters", {})
+    if memory.get(page) == shown:
+        return
+    memory[page] = shown
+    audit.record(get_engine(), account.username, "page_view", {"page": page, "filters": shown})
+
+
+def record_export(what: str, file_name: str, rows: int, **filters: object) -> None:
+    """Audit a download (``export``) by the signed-in user; use as a download button's ``on_click`` callback:
+    ``st.download_button(..., on_click=record_export, args=("watch list", name, len(frame)))``."""
+    account = st.session_state.get("account")
+    if account is not None:
+        audit.record(
+            get_engine(),
+            account.username,
+            "export",
+            {"what": what, "file_name": file_name, "rows": rows, "filters": filters},
+        )
