@@ -25,9 +25,11 @@ from data_loaders.validation import Piece, as_text, concat_problems, empty_probl
 class SheetReport:
     """What happened to one sheet (or one table cut from a sheet).
 
-    ``header_row`` is the sheet row number of the header (1-based); ``rows_read`` counts the
-    non-blank data rows below it; ``mapping`` is source header -> canonical column; ``unmapped``
-    lists the headers that were ignored (the UI offers them in the mapping panel).
+    ``header_row`` is the sheet row number of the header (1-based; ``None`` for database sources);
+    ``rows_read`` counts the non-blank data rows below it (for a known export reshaped into several
+    tables: the rows produced for this table); ``mapping`` is source header -> canonical column;
+    ``unmapped`` lists the headers that were ignored, once per sheet (the UI offers them in the
+    mapping panel).
     """
 
     sheet: str
@@ -206,7 +208,7 @@ def _prepare_format(
         prepared.problems.append(_problem("", name, header_row, header, "", reason, "warning"))
     for table, row, column, value, reason, severity in shaped.problems:
         prepared.problems.append(_problem(table, name, row, column, value, reason, severity))
-    for table, frame in shaped.tables.items():
+    for position, (table, frame) in enumerate(shaped.tables.items()):
         table_report = SheetReport(
             name,
             table,
@@ -215,7 +217,7 @@ def _prepare_format(
             report.delimiter,
             len(frame),
             mapping={h: target for h, target in shaped.mapping.items() if table in target},
-            unmapped=[h for h, _ in shaped.ignored],
+            unmapped=[h for h, _ in shaped.ignored] if position == 0 else [],
         )
         prepared.reports.append(table_report)
         prepared.pieces.append(Piece(table, name, frame, header_row))

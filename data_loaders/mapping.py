@@ -117,14 +117,6 @@ def find_header_row(grid: pd.DataFrame, table: str | None = None) -> int:
     return best if best_score else (first_nonempty or 0)
 
 
-def _override(mappings: dict[str, dict[str, str]] | None, sheet: str) -> dict[str, str]:
-    if not mappings:
-        return {}
-    merged = dict(mappings.get("*", {}))
-    merged.update(mappings.get(sheet, {}))
-    return merged
-
-
 def detect_table(headers: list[str], sheet: str, overrides: dict[str, str] | None = None) -> str | None:
     """The canonical table a sheet holds: its name if it names one, else best column overlap, else ``None``."""
     named = table_for_sheet_name(sheet)
@@ -153,7 +145,7 @@ class ColumnMapping:
     """How one sheet's headers map onto ``table``.
 
     ``mapping``: source header -> canonical (or loader) column; ``unmapped``: headers ignored;
-    ``notes``: ``(header, reason)`` warnings for the user; ``rejected_overrides``: bad user mappings.
+    ``notes``: ``(header, reason)`` warnings for the user.
     """
 
     table: str
@@ -165,8 +157,9 @@ class ColumnMapping:
 def map_columns(headers: list[str], table: str, overrides: dict[str, str] | None = None) -> ColumnMapping:
     """Map ``headers`` onto ``table``; user ``overrides`` (header -> column, ``""`` = ignore) win over aliases.
 
-    A canonical column is filled from the first header that maps to it; later ones are ignored with
-    a note. Empty headers are skipped silently only when the whole column is empty (checked by caller).
+    An override naming a column ``table`` does not have (e.g. saved for another table) falls back to
+    the aliases. A canonical column is filled from the first header that maps to it; later ones are
+    ignored with a note.
     """
     overrides = overrides or {}
     index = _INDEXES[table]
@@ -181,15 +174,18 @@ def map_columns(headers: list[str], table: str, overrides: dict[str, str] | None
                 result.notes.append((header, f"column '{header}' was ignored as set in the mapping panel."))
                 continue
             if target not in allowed:
-                result.unmapped.append(header)
-                result.notes.append(
-                    (
-                        header,
-                        f"the mapping panel maps column '{header}' to '{target}', which is not a column of {table}; "
-                        f"the column was ignored. Choose one of: {', '.join(sorted(allowed))}.",
+                # a mapping saved for another table: fall back to the aliases of this one
+                target = index.get(normalise_header(header))
+                if target is None:
+                    result.unmapped.append(header)
+                    result.notes.append(
+                        (
+                            header,
+                            f"the mapping panel maps column '{header}' to '{overrides[header]}', which is not a "
+                            f"column of {table}; the column was ignored. Choose one of: {', '.join(sorted(allowed))}.",
+                        )
                     )
-                )
-                continue
+                    continue
         else:
             target = index.get(normalise_header(header))
         if target is None:

@@ -61,6 +61,11 @@ def test_override_to_unknown_column_is_reported_not_applied():
     assert "not a column of employees" in result.notes[0][1]
 
 
+def test_override_saved_for_another_table_falls_back_to_aliases():
+    result = map_columns(["Dept"], "census", {"Dept": "manager_id"})
+    assert result.mapping == {"Dept": "unit"}
+
+
 def test_header_row_found_below_title_rows():
     grid = pd.DataFrame(
         [

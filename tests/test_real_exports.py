@@ -55,6 +55,13 @@ def test_cms_pbj_has_no_errors_and_reports_ignored_columns_once(cms):
     assert len(ignored) == len(set(ignored))
 
 
+def test_cms_pbj_offers_each_ignored_column_once_for_mapping(cms):
+    offered = [h for report in cms.sheets for h in report.unmapped]
+    assert len(offered) == len(set(offered))
+    assert [r.table for r in cms.sheets] == ["units", "census", "staffed_hours"]
+    assert [r.rows_read for r in cms.sheets] == [1, 3105, 18630]
+
+
 def _orangehrm_csv(tmp_path: Path) -> Path:
     header = (REAL / "orangehrm_employee_import_header.csv").read_text().strip()
     columns = header.split(",")
