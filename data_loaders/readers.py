@@ -460,7 +460,18 @@ def read_xlsx(path: Path, engine: str = "calamine") -> tuple[list[RawSheet], lis
             continue
         for sheet in sheets:
             sheet.formula_cells = formulas.get(sheet.name, {})
-        return sheets, []
+        read = {sheet.name for sheet in sheets}
+        skipped = [
+            ReadProblem(
+                name,
+                f"Sheet '{name}' is hidden (or a chart sheet) and was not read. Unhide it in Excel and upload again "
+                "if it holds data to import.",
+                severity="warning",
+            )
+            for name in parts
+            if name not in read
+        ]
+        return sheets, skipped
     return [], [
         ReadProblem(
             path.name,

@@ -172,8 +172,9 @@ def parse_datetimes(series: pd.Series) -> DateParse:
     index = series.index
     empty_mask = pd.Series(False, index=index)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        values = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
-        values = _in_range(values)
+        if getattr(series.dt, "tz", None) is not None:  # e.g. PostgreSQL timestamptz: to hospital wall-clock time
+            series = series.dt.tz_convert(settings.hospital_timezone()).dt.tz_localize(None)
+        values = _in_range(series)
         bad = series.notna() & values.isna()
         return DateParse(values, bad, empty_mask, pd.Series(np.nan, index=index))
     text = as_text(series)

@@ -127,3 +127,19 @@ def test_file_over_upload_limit_is_refused_unread(tmp_path, monkeypatch):
     sheets, problems = read_file(path)
     assert sheets == []
     assert "largest accepted upload is 1 MB" in problems[0].reason
+
+
+def test_hidden_sheet_is_reported_not_silently_skipped(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "hidden.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("units").write_row(0, 0, ["Unit ID"])
+    secret = workbook.add_worksheet("old units")
+    secret.write_row(0, 0, ["Unit ID"])
+    secret.hide()
+    workbook.close()
+    sheets, problems = read_xlsx(path)
+    assert [s.name for s in sheets] == ["units"]
+    assert problems[0].severity == "warning"
+    assert "'old units' is hidden" in problems[0].reason

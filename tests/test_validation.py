@@ -401,3 +401,9 @@ def test_formula_without_saved_result_rejects_its_row():
     assert accepted["unit_id"].tolist() == ["ICU"]
     assert problems["row"].tolist() == [3]
     assert "B3" in problems["reason"].iloc[0]
+
+
+def test_timezone_aware_database_timestamps_become_hospital_wall_clock_time(monkeypatch):
+    monkeypatch.setenv("HOSPITAL_TIMEZONE", "America/New_York")
+    utc = pd.Series(pd.to_datetime(["2026-01-05 12:00"]).tz_localize("UTC"))
+    assert parse_datetimes(utc).values.iloc[0] == pd.Timestamp("2026-01-05 07:00")
