@@ -36,6 +36,7 @@ import pandas as pd
 
 from forecasting.models import MODEL_LABELS, SeasonalSetup, future_index, infer_frequency, seasonal_setup
 from forecasting.selection import (
+    MIN_ERRORS_PER_BUCKET,
     QUANTILES,
     candidate_forecasts,
     choose_model,
@@ -192,6 +193,16 @@ def _frame_from_quantiles(future: pd.DatetimeIndex, point: np.ndarray, q: pd.Dat
     return frame.clip(lower=0) if clip else frame
 
 
+def widest(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Per step, the lower of two lower error quantiles and the higher of two upper ones (columns = QUANTILES)."""
+    lower = [q for q in QUANTILES if q < 0.5]
+    upper = [q for q in QUANTILES if q >= 0.5]
+    merged = first.copy()
+    merged[lower] = np.minimum(first[lower].to_numpy(), second[lower].to_numpy())
+    merged[upper] = np.maximum(first[upper].to_numpy(), second[upper].to_numpy())
+    return merged
+
+
 def _empty_backtest() -> pd.DataFrame:
     return pd.DataFrame(columns=["MASE", "relative_MAE", "coverage80", "coverage95", "score"]).rename_axis("model")
 
@@ -275,6 +286,11 @@ def forecast_series(
         messages.append("Only one backtest window fits in the history: interval coverage could not be measured.")
     steps = np.arange(horizon)
     q = quantiles_for_steps(error_quantiles(backtest.errors[model], setup), steps, setup, backtest.horizon)
+    if len(backtest.errors[model]) < MIN_ERRORS_PER_BUCKET:
+        q = widest(q, naive_interval_quantiles(cleaned, steps, setup))
+        messages.append(
+            f"Only {len(backtest.errors[model])} backtest errors: intervals are at least as wide as seasonal naive's."
+        )
     if horizon > backtest.horizon:
         messages.append(
             f"Intervals beyond the tested {backtest.horizon} steps are widened by the square root of the horizon."

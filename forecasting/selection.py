@@ -172,12 +172,17 @@ def _coverage(errors: pd.DataFrame, setup: SeasonalSetup, forecasts: pd.DataFram
     return inside80 / total, inside95 / total
 
 
+def default_origins(setup: SeasonalSetup) -> int:
+    """Backtest origins: 3 for hourly series (each fit costs most), 8 for daily, weekly and monthly ones."""
+    return 3 if setup.freq == "h" else 8
+
+
 def run_backtest(
     history: pd.Series,
     horizon: int,
     setup: SeasonalSetup,
     names: tuple[str, ...] = tuple(CANDIDATES),
-    max_origins: int = 3,
+    max_origins: int | None = None,
     nonnegative: bool = True,
 ) -> Backtest:
     """Rolling-origin backtest of the candidates ``names`` (and their ensemble) on ``history``.
@@ -185,7 +190,7 @@ def run_backtest(
     ``history``: float Series on a regular DatetimeIndex, no NaN. Raises ``ValueError`` when the
     history is too short for even one test window (see :func:`backtest_design`).
     """
-    test, origins = backtest_design(len(history), horizon, setup, max_origins)
+    test, origins = backtest_design(len(history), horizon, setup, max_origins or default_origins(setup))
     if not origins:
         raise ValueError("The history is too short for a backtest.")
     values = history.to_numpy(dtype=float)
