@@ -37,7 +37,15 @@ def period_start(dates: pd.Series | pd.DatetimeIndex, freq: str) -> pd.Series:
     """First day of the period containing each date (``datetime64[ns]``; NaT stays NaT)."""
     key = check_freq(freq)
     series = pd.Series(pd.to_datetime(dates)).astype("datetime64[ns]")
-    return series.dt.to_period(key).dt.start_time.astype("datetime64[ns]")
+    months = series.to_numpy().astype("datetime64[M]")
+    if key == "Q":
+        number = months.astype("int64")
+        months = (number - number % 3).astype("datetime64[M]")
+    elif key == "Y":
+        months = months.astype("datetime64[Y]").astype("datetime64[M]")
+    starts = months.astype("datetime64[ns]")
+    starts[series.isna().to_numpy()] = np.datetime64("NaT")
+    return pd.Series(starts, index=series.index, dtype="datetime64[ns]")
 
 
 def period_end(starts: pd.Series | pd.Timestamp, freq: str) -> pd.Series | pd.Timestamp:
