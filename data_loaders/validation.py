@@ -107,7 +107,7 @@ class Piece:
 def as_text(series: pd.Series) -> pd.Series:
     """Cells as stripped ``str`` (object dtype); missing values become ``""``."""
     if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
-        return series.fillna("").astype(object).str.strip()
+        return series.fillna("").str.strip().astype(object)
     if series.dtype == object and pd.api.types.infer_dtype(series, skipna=False) == "string":
         return series.str.strip()
     return series.map(cell_text).astype(object).str.strip()
@@ -287,6 +287,9 @@ def parse_categories(series: pd.Series, column: Column) -> tuple[pd.Series, pd.S
 
 def parse_strings(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Stripped text (``string`` dtype), empty as missing; never bad here (length is checked earlier)."""
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        text = series.str.strip()
+        return text.where(text != "").astype("string"), pd.Series(False, index=series.index)
     text = as_text(series)
     return text.where(text != "", None).astype("string"), pd.Series(False, index=series.index)
 
@@ -465,8 +468,8 @@ def parse_piece(piece: Piece, problems: Problems) -> tuple[pd.DataFrame, pd.Seri
             bad |= col_bad
         if col.required:
             missing = values.isna() & ~col_bad
-            if piece.table == "shifts" and col.name in ("start", "end"):
-                missing &= as_text(raw[col.name]) == ""
+            if col.kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(raw[col.name].dtype):
+                missing &= as_text(raw[col.name]) == ""  # time-only values are combined with the shift date later
             if missing.any():
                 problems.add_rows(
                     raw[missing], col.name, "", f"{col.name} is required but empty. Fill it in or remove the row."

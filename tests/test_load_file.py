@@ -144,7 +144,7 @@ def test_load_file_never_raises_on_arbitrary_bytes(tmp_path, data, suffix):
     assert list(result.problems.columns) == PROBLEM_COLUMNS
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cells=st.lists(st.lists(st.text(max_size=12), min_size=1, max_size=5), min_size=1, max_size=8))
 def test_load_file_never_raises_on_arbitrary_csv_cells(tmp_path, cells):
     path = tmp_path / "cells.csv"
