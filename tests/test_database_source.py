@@ -44,12 +44,17 @@ def _source_table(engine: sa.Engine, rows: int = 7) -> str:
     return name
 
 
-@pytest.fixture(params=["postgresql", "mariadb", "sqlite"])
+@pytest.fixture(
+    params=[
+        pytest.param("postgresql", marks=pytest.mark.db),
+        pytest.param("mariadb", marks=pytest.mark.db),
+        "sqlite",
+    ]
+)
 def engine(request, tmp_path):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'source.sqlite'}"
     else:
-        request.applymarker(pytest.mark.db)
         url = postgres_url() if request.param == "postgresql" else mariadb_url()
     engine = sa.create_engine(url)
     yield engine
@@ -123,3 +128,13 @@ def test_unreachable_database_is_a_problem_not_an_exception():
 def test_unknown_canonical_table_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown canonical table"):
         read_database("sqlite://", {"shoes": "shoes"})
+
+
+def test_unreachable_server_skips_locally_but_fails_in_ci(monkeypatch):
+    monkeypatch.setenv("TEST_POSTGRES_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match=r"PostgreSQL not reachable at 127\.0\.0\.1:5432"):
+        postgres_url()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="PostgreSQL not reachable"):
+        postgres_url()
