@@ -81,6 +81,11 @@ Epidemiol 49(12):1373-1379), so the model is not overfitted to a small hospital'
 EMPLOYEE_TYPES_MODELLED = ("staff", "per_diem")
 """Employment types whose exits are voluntary turnover; agency and travel contracts end by design."""
 
+SEPARATION_LIMIT = 5.0
+"""A fitted coefficient beyond +/-5 log-odds per standard deviation (or for a 0/1 indicator or category) multiplies
+the odds by more than e^5 = 148: in practice the sign of (quasi-)complete separation, where the maximum-likelihood
+estimate runs off to infinity (Albert & Anderson 1984, Biometrika 71(1):1-10). Reported in ``fit_warnings``."""
+
 _POSITIVE = {"1", "true", "t", "yes", "y", "left", "leaver", "exit", "exited", "terminated", "voluntary", "quit"}
 _NEGATIVE = {"0", "false", "f", "no", "n", "stayed", "stay", "active", "retained", "current", "stayer"}
 
@@ -278,29 +283,33 @@ class AttritionModel:
         ``odds_factor`` (exp(contribution)) and ``text``.
         """
         contrib = self.contributions(frame)
-        records = []
         typical = self._typical()
-        for row_label, row in contrib.iterrows():
-            values = row.dropna()
-            values = values[values > 0] if direction == "up" else values
-            ranked = values.reindex(values.abs().sort_values(ascending=False).index)[:top]
-            for rank, (feature, c) in enumerate(ranked.items(), start=1):
-                value = frame.at[row_label, feature]
+        values = contrib.to_numpy(dtype=float)
+        if direction == "up":
+            values = np.where(values > 0, values, np.nan)
+        order = np.argsort(-np.abs(np.nan_to_num(values, nan=0.0)), axis=1, kind="stable")[:, :top]
+        columns = ["row", "rank", "feature", "value", "typical", "contribution", "odds_factor", "text"]
+        records = []
+        for i, row_label in enumerate(contrib.index):
+            for rank, j in enumerate(order[i], start=1):
+                c = values[i, j]
+                if np.isnan(c) or c == 0:
+                    continue
+                feature = contrib.columns[j]
+                value = frame[feature].iloc[i]
                 records.append(
-                    {
-                        "row": row_label,
-                        "rank": rank,
-                        "feature": feature,
-                        "value": value,
-                        "typical": typical.get(feature),
-                        "contribution": float(c),
-                        "odds_factor": float(np.exp(c)),
-                        "text": _driver_text(feature, value, typical.get(feature), float(c)),
-                    }
+                    (
+                        row_label,
+                        rank,
+                        feature,
+                        value,
+                        typical.get(feature),
+                        float(c),
+                        float(np.exp(c)),
+                        _driver_text(feature, value, typical.get(feature), float(c)),
+                    )
                 )
-        return pd.DataFrame(
-            records, columns=["row", "rank", "feature", "value", "typical", "contribution", "odds_factor", "text"]
-        )
+        return pd.DataFrame.from_records(records, columns=columns)
 
     def driver_summary(self, frame: pd.DataFrame, top: int = 3) -> pd.Series:
         """One string per row joining its risk-raising drivers (``"; "``-separated); "" when none."""
@@ -331,9 +340,14 @@ def _driver_text(feature: str, value: object, typical: object, contribution: flo
     if isinstance(typical, str):
         shown = "(missing)" if value is None or pd.isna(value) else str(value)
         return f"{label} = {shown} (most common: {typical}) {verb} the odds {factor}"
+    if value is None or pd.isna(value):
+        return f"{label} missing {verb} the odds {factor}"
+    if spec is not None and spec.unit == "0/1":
+        return (
+            f"{label}: {'yes' if float(value) >= 0.5 else 'no'} (share {float(typical):.0%}) {verb} the odds {factor}"
+        )
     unit = f" {spec.unit}" if spec else ""
-    shown = "missing" if value is None or pd.isna(value) else f"{float(value):.1f}{unit}"
-    return f"{label} {shown} (typical {float(typical):.1f}) {verb} the odds {factor}"
+    return f"{label} {float(value):.1f}{unit} (typical {float(typical):.1f}) {verb} the odds {factor}"
 
 
 def _encode(frame: pd.DataFrame, numeric: Sequence[_Numeric], categorical: Sequence[_Categorical]) -> pd.DataFrame:
@@ -428,6 +442,12 @@ def fit_attrition_model(
             result = model.fit()
     fit_warnings += sorted({str(w.message).splitlines()[0] for w in caught})
     params = pd.Series(np.asarray(result.params), index=exog.columns)
+    fit_warnings += [
+        f"{name}: coefficient {value:+.1f} on the fitting scale suggests (quasi-)separation (almost every row with "
+        "this value has the same outcome); its confidence interval is not reliable."
+        for name, value in params.drop("(intercept)").items()
+        if abs(value) > SEPARATION_LIMIT
+    ]
     conf = pd.DataFrame(np.asarray(result.conf_int(alpha=1 - confidence)), index=exog.columns, columns=["lo", "hi"])
     pvalues = pd.Series(np.asarray(result.pvalues), index=exog.columns)
     coefficients = _coefficient_table(params, conf, pvalues, numeric, categorical)
@@ -516,6 +536,8 @@ def _coefficient_table(
             kind, per, factor = "category", f"{level} vs {reference}", 1.0
         coef = params[feature] * factor
         lo, hi = conf.loc[feature, "lo"] * factor, conf.loc[feature, "hi"] * factor
+        with np.errstate(over="ignore"):
+            odds = (np.exp(coef), np.exp(lo), np.exp(hi))
         rows.append(
             {
                 "feature": feature,
@@ -525,9 +547,9 @@ def _coefficient_table(
                 "coef": coef,
                 "ci_low": lo,
                 "ci_high": hi,
-                "odds_ratio": np.exp(coef),
-                "or_ci_low": np.exp(lo),
-                "or_ci_high": np.exp(hi),
+                "odds_ratio": odds[0],
+                "or_ci_low": odds[1],
+                "or_ci_high": odds[2],
                 "p_value": pvalues[feature],
             }
         )

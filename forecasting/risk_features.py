@@ -269,13 +269,15 @@ def compute_risk_features(
     *,
     tz: str | None = None,
     prepared_shifts: pd.DataFrame | None = None,
+    prepared_census: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Risk features for every employee active on ``as_of``.
 
     ``tables`` maps canonical table names to frames (schema.py columns). ``employees`` is required;
     ``shifts``, ``absences``, ``pulse_surveys``, ``training``, ``tech_rollouts``, ``wellbeing``,
     ``census`` and ``units`` are used when present (their features are NaN otherwise). Pass
-    ``prepared_shifts`` (from :func:`prepare_shifts`) to reuse the per-shift work across as-of dates.
+    ``prepared_shifts`` (from :func:`prepare_shifts`) and ``prepared_census`` (from :func:`daily_census`) to
+    reuse that work across as-of dates.
 
     Windows end the day before ``as_of``: the long window covers local dates
     ``[as_of - 12 weeks, as_of)``, the short one ``[as_of - 4 weeks, as_of)``. Per-week rates divide by
@@ -316,7 +318,12 @@ def compute_risk_features(
     _training_features(out, tables.get("training"), tables.get("tech_rollouts"), as_of)
     _sleep_feature(out, tables.get("wellbeing"), as_of)
     out["patients_per_rn_12w"] = out["unit"].map(
-        unit_patients_per_rn(tables.get("census"), prepared_shifts, long_start, as_of)
+        unit_patients_per_rn(
+            daily_census(tables.get("census")) if prepared_census is None else prepared_census,
+            prepared_shifts,
+            long_start,
+            as_of,
+        )
     )
     out["patients_per_rn_12w"] = out["patients_per_rn_12w"].astype(float)
     out["as_of"] = as_of
@@ -387,7 +394,7 @@ def _overtime(window: pd.DataFrame, window_start: pd.Timestamp) -> pd.Series:
     carry any, else hours above 40 in each 7-day week counted from the window start."""
     if window.empty:
         return pd.Series(dtype=float)
-    recorded = window.groupby("employee_id")["overtime_hours"].agg(lambda s: s.sum() if s.notna().any() else np.nan)
+    recorded = window.groupby("employee_id")["overtime_hours"].sum(min_count=1)
     week = (window["local_date"] - window_start).dt.days // 7
     weekly = window.assign(week=week.to_numpy()).groupby(["employee_id", "week"])["hours"].sum()
     derived = (weekly - STANDARD_WEEK_HOURS).clip(lower=0).groupby(level=0).sum()
@@ -478,30 +485,46 @@ def _sleep_feature(out: pd.DataFrame, wellbeing: pd.DataFrame | None, as_of: pd.
     out["sleep_hours_4w"] = sleep.reindex(out.index).astype(float)
 
 
+def daily_census(census: pd.DataFrame | None) -> pd.DataFrame:
+    """Mean census per unit and local day from canonical census rows (hourly or daily).
+
+    Returns columns ``unit`` (string), ``date`` (datetime64 at midnight) and ``census`` (float, patients);
+    empty when there is no census.
+    """
+    if census is None or census.empty or "census" not in census:
+        return pd.DataFrame(
+            {
+                "unit": pd.Series(dtype="string"),
+                "date": pd.Series(dtype="datetime64[ns]"),
+                "census": pd.Series(dtype=float),
+            }
+        )
+    values = pd.to_numeric(census["census"], errors="coerce")
+    keys = [
+        census["unit"].astype("string").rename("unit"),
+        pd.to_datetime(census["timestamp"]).dt.normalize().rename("date"),
+    ]
+    return values.groupby(keys).mean().rename("census").reset_index()
+
+
 def unit_patients_per_rn(
-    census: pd.DataFrame | None,
+    census_by_day: pd.DataFrame,
     shifts: pd.DataFrame | None,
     start: pd.Timestamp,
     end: pd.Timestamp,
 ) -> pd.Series:
     """Patients per RN on duty per unit over local dates ``[start, end)``.
 
-    ``census`` is canonical census (hourly or daily rows); ``shifts`` is the output of
-    :func:`prepare_shifts`. Formula: patient-days (sum over days of that day's mean census) x 24 h
-    divided by RN worked hours (shifts with ``role`` RN; all shifts if no role is recorded). This is the
-    time-averaged number of patients each RN on duty cared for, the exposure in Aiken et al. 2002
-    (JAMA 288(16):1987-1993). Returns a float Series indexed by unit; units lacking either input are absent.
+    ``census_by_day``: output of :func:`daily_census`; ``shifts``: output of :func:`prepare_shifts`.
+    Formula: patient-days (sum over days of that day's mean census) x 24 h divided by RN worked hours (shifts
+    with ``role`` RN; all shifts if no role is recorded). This is the time-averaged number of patients each RN on
+    duty cared for, the exposure in Aiken et al. 2002 (JAMA 288(16):1987-1993). Returns a float Series indexed by
+    unit; units lacking either input are absent.
     """
-    if census is None or census.empty or shifts is None or shifts.empty or "census" not in census:
+    if census_by_day.empty or shifts is None or shifts.empty:
         return pd.Series(dtype=float)
-    stamp = pd.to_datetime(census["timestamp"])
-    rows = census[(stamp >= start) & (stamp < end)]
-    daily = (
-        pd.to_numeric(rows["census"], errors="coerce")
-        .groupby([rows["unit"].astype("string"), pd.to_datetime(rows["timestamp"]).dt.normalize()])
-        .mean()
-    )
-    patient_days = daily.groupby(level=0).sum()
+    days = census_by_day[(census_by_day["date"] >= start) & (census_by_day["date"] < end)]
+    patient_days = days.groupby("unit")["census"].sum()
     win = shifts[(shifts["local_date"] >= start) & (shifts["local_date"] < end)]
     if win["role"].notna().any():
         win = win[win["role"] == "RN"]
@@ -529,7 +552,11 @@ def feature_panel(
         from tqdm import tqdm
 
         dates = tqdm(dates, desc="risk features", unit="as-of date")
-    frames = [compute_risk_features(tables, d, tz=tz, prepared_shifts=prepared).reset_index() for d in dates]
+    census = daily_census(tables.get("census"))
+    frames = [
+        compute_risk_features(tables, d, tz=tz, prepared_shifts=prepared, prepared_census=census).reset_index()
+        for d in dates
+    ]
     if not frames:
         return compute_risk_features(tables, pd.Timestamp("1970-01-01"), tz=tz).reset_index().iloc[0:0]
     return pd.concat(frames, ignore_index=True)

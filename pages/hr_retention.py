@@ -25,7 +25,7 @@ from components.session import current_access
 from data_loaders.export import to_safe_csv
 from forecasting.attrition import AttritionModel, fit_history_model, monthly_as_of_dates
 from forecasting.burnout import burnout_index, top_drivers
-from forecasting.risk_features import LONG_WEEKS, compute_risk_features, prepare_shifts
+from forecasting.risk_features import LONG_WEEKS, compute_risk_features, daily_census, prepare_shifts
 from forecasting.whatif import simulate_unit
 
 HISTORY_MONTHS = 36
@@ -66,9 +66,14 @@ def prepared_shifts(_tables, scope: tuple, version: str) -> pd.DataFrame | None:
     return prepare_shifts(shifts) if not shifts.empty else None
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def census_by_day(_tables, scope: tuple, version: str) -> pd.DataFrame:
+    return daily_census(_tables["census"])
+
+
 @st.cache_resource(show_spinner=False, max_entries=128)
-def features_at(_tables, _prepared, scope: tuple, version: str, as_of: pd.Timestamp) -> pd.DataFrame:
-    return compute_risk_features(_tables, as_of, prepared_shifts=_prepared)
+def features_at(_tables, _prepared, _census, scope: tuple, version: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    return compute_risk_features(_tables, as_of, prepared_shifts=_prepared, prepared_census=_census)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -96,12 +101,13 @@ with st.status("Computing retention risk…", expanded=False) as status:
         st.stop()
     status.update(label="Timecards: rest between shifts, nights, runs of days…")
     prepared = prepared_shifts(tables, scope, version)
+    census = census_by_day(tables, scope, version)
     first = prepared["local_date"].min() if prepared is not None else end
     months = monthly_as_of_dates(first + pd.Timedelta(weeks=LONG_WEEKS), end)[-HISTORY_MONTHS:]
     bar = st.progress(0.0, text="Risk features for each month of history")
     frames = []
     for i, month in enumerate(months, start=1):
-        frames.append(features_at(tables, prepared, scope, version, month).reset_index())
+        frames.append(features_at(tables, prepared, census, scope, version, month).reset_index())
         bar.progress(i / len(months), text=f"Risk features as of {month:%b %Y} ({i}/{len(months)})")
     history = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     status.update(label="Fitting the attrition model on past voluntary exits…")
@@ -110,7 +116,7 @@ with st.status("Computing retention risk…", expanded=False) as status:
             model = fitted_model(history, tables["employees"], scope, version, end)
         except ValueError as problem:
             st.warning(f"The attrition model could not be fitted: {problem}")
-    current = features_at(tables, prepared, scope, version, as_of)
+    current = features_at(tables, prepared, census, scope, version, as_of)
     status.update(label="Retention risk ready", state="complete")
 
 if current.empty:
@@ -149,7 +155,7 @@ st.caption("Mean points each driver adds to the unit's index. Units under 5 peop
 st.subheader("Trend: monthly mean burnout index by unit")
 recent = [m for m in months if m <= as_of][-TREND_MONTHS:]
 if recent:
-    trend_panel = pd.concat([features_at(tables, prepared, scope, version, m).reset_index() for m in recent])
+    trend_panel = pd.concat([features_at(tables, prepared, census, scope, version, m).reset_index() for m in recent])
     st.plotly_chart(risk_charts.burnout_trend(suppressed_unit_trend(trend_panel)), width="stretch", key="trend")
 
 # -- watch list ----------------------------------------------------------------------------------------------------

@@ -228,3 +228,15 @@ def test_model_inputs_limited_to_ten_distinct_leavers_per_coefficient():
     # fits, so the next affordable one, quick returns (1), is taken.
     assert model_columns(panel, "left") == ["overtime_hours_per_week_12w", "new_starter", "quick_returns_12w"]
     assert len(model_columns(panel)) == 5
+
+
+def test_separation_is_reported_as_a_fit_warning():
+    frame = pd.DataFrame(
+        {
+            "on_leave": [1.0] * 20 + [0.0] * 80,
+            "overtime": np.linspace(0, 10, 100),
+            "left": [0] * 20 + [1, 0, 0, 0] * 20,  # nobody on leave ever leaves
+        }
+    )
+    model = fit_attrition_model(frame, "left")
+    assert any(w.startswith("on_leave: coefficient") and "separation" in w for w in model.fit_warnings)

@@ -8,6 +8,7 @@ import pytest
 from forecasting.risk_features import (
     FEATURES,
     compute_risk_features,
+    daily_census,
     feature_panel,
     longest_run,
     prepare_shifts,
@@ -218,7 +219,7 @@ def test_patients_per_rn_is_patient_days_times_24_over_rn_hours():
     shifts = pd.concat([shifts] * 4, ignore_index=True)
     shifts["employee_id"] = pd.array(["E1", "E2", "E3", "E4"], dtype="string")
     ratio = unit_patients_per_rn(
-        census, prepare_shifts(shifts, TZ), pd.Timestamp("2026-05-01"), pd.Timestamp("2026-05-10")
+        daily_census(census), prepare_shifts(shifts, TZ), pd.Timestamp("2026-05-01"), pd.Timestamp("2026-05-10")
     )
     assert ratio["U1"] == pytest.approx(10 * 24 / 48)
 
