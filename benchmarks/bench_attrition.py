@@ -83,6 +83,9 @@ def run(scale: float, years: int) -> None:
     for name, r in top.iterrows():
         print(f"  {name:40} {r.coef:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}] {r.per}")
 
+    for note in model.fit_warnings:
+        print(f"  fit note: {note}")
+
     as_of = end + pd.Timedelta(days=1)
     started, cpu_started = time.perf_counter(), time.process_time()
     current = compute_risk_features(tables, as_of)
