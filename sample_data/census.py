@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sample_data import config
+from sample_data.canonical import canonical
 from sample_data.clock import Clock
 
 # Relative arrival intensity by local hour 0..23 (*assumptions*). ED attendances peak late morning
@@ -370,4 +371,4 @@ def census_frame(clock: Clock, flow: PatientFlow) -> pd.DataFrame:
         frame = frame.groupby(["unit", "timestamp"], as_index=False, sort=False).agg(
             census=("census", "mean"), arrivals=("arrivals", "sum"), acuity=("acuity", "mean")
         )
-    return frame.sort_values(["unit", "timestamp"], kind="stable").reset_index(drop=True)
+    return canonical("census", frame.sort_values(["unit", "timestamp"], kind="stable"))

@@ -66,7 +66,7 @@ def build_clock(first: date, last: date, timezone: str, ahead_days: int = 0) -> 
     if pd.Timestamp(last) < pd.Timestamp(first):
         raise ValueError(f"The last day {last} is before the first day {first}.")
     first_ts = pd.Timestamp(first)
-    day0 = first_ts - pd.Timedelta(days=(first_ts.dayofweek + 1) % 7)  # Sunday starts the pay week
+    day0 = first_ts - pd.Timedelta(days=(first_ts.day_of_week + 1) % 7)  # Sunday starts the pay week
     grid_start = day0 - pd.Timedelta(days=WARM_UP_DAYS)
     grid_end = pd.Timestamp(last) + pd.Timedelta(days=2 + ahead_days)
     utc_start = grid_start.tz_localize(timezone).tz_convert("UTC")
@@ -94,6 +94,6 @@ def build_clock(first: date, last: date, timezone: str, ahead_days: int = 0) -> 
         day=day,
         hour=hour,
         start_of=start_of,
-        weekday=np.asarray(local.dayofweek, dtype=np.int64),
-        day_of_year=np.asarray(local.dayofyear, dtype=np.int64),
+        weekday=np.asarray(local.day_of_week, dtype=np.int64),
+        day_of_year=np.asarray(local.day_of_year, dtype=np.int64),
     )

@@ -226,7 +226,7 @@ TRAVEL_SHARE_OF_GAP = 0.55
 OVERTIME_WEEKLY_HOURS = 40.0
 EXEMPT_ROLES = frozenset({"physician", "APP"})
 # A rest of less than 11 h between shifts is a quick return (EU Working Time Directive 2003/88/EC
-# art. 3 daily rest; Vedaa et al. 2016, Ergonomics 60(11)).
+# art. 3 daily rest; Vedaa et al. 2016, Ergonomics 59(1):1-14).
 QUICK_RETURN_HOURS = 11.0
 
 # Base hourly rates (currency per hour, *assumption* near US BLS OEWS national means) and their

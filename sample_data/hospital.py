@@ -6,6 +6,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from data_loaders.schema import TABLES
 from data_loaders.settings import hospital_timezone
@@ -38,7 +39,8 @@ def generate_hospital(
     ``scale`` multiplies beds, patient arrivals and therefore staff (scale 1: ~2,000 people, 13 units);
     ``seed`` seeds one ``numpy.random.Generator`` (same arguments -> identical frames); the window is
     the ``years`` years ending on ``end`` (local dates); shifts continue as a ``scheduled`` roster for
-    four weeks after ``end``. Timestamps are naive local time of ``hospital_timezone()``.
+    four weeks after ``end``. Timestamps are naive local time of ``hospital_timezone()``. With
+    ``progress`` a tqdm bar shows the phases and the simulated weeks.
 
     Returns a dict keyed by table name (in ``TABLES`` order) of DataFrames with exactly the canonical
     columns and dtypes (text ``string``, integers ``Int64``, numbers ``float64``, flags ``boolean``,
@@ -62,8 +64,14 @@ def generate_hospital(
             u.unit_id: clock.index_of_day(closed) if u.unit_id == config.CLOSING_UNIT else None for u in config.UNITS
         },
     )
+    steps = tqdm(total=4, desc="Sample hospital", disable=not progress)
+    steps.set_postfix_str("patient flow")
     flow = simulate_patient_flow(rng, clock, timeline, scale)
+    steps.update()
+    steps.set_postfix_str("workforce")
     sim = simulate_workforce(rng, clock, flow, timeline, progress=progress)
+    steps.update()
+    steps.set_postfix_str("tables")
     th_open = timeline.opened_day[config.OPENING_UNIT]
     shifts, shift_arrays = shifts_table(clock, flow, sim, rng)
     training, employee_fields = training_table(clock, sim, rng, th_open)
@@ -78,7 +86,11 @@ def generate_hospital(
         "tech_rollouts": tech_rollouts_table(clock, sim, th_open),
         "pulse_surveys": pulse_table(clock, sim),
         "requisitions": requisitions_table(clock, sim),
-        "patient_experience": patient_experience_table(clock, flow, sim, shift_arrays, rng),
-        "wellbeing": wellbeing_table(clock, sim, shift_arrays, rng),
     }
+    steps.update()
+    steps.set_postfix_str("outcomes")
+    tables["patient_experience"] = patient_experience_table(clock, flow, sim, shift_arrays, rng)
+    tables["wellbeing"] = wellbeing_table(clock, sim, shift_arrays, rng)
+    steps.update()
+    steps.close()
     return {name: tables[name] for name in TABLES}

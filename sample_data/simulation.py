@@ -112,6 +112,20 @@ class _Simulation:
         self.absence_parts: list[dict[str, np.ndarray]] = []
         self.pulse_parts: list[dict[str, np.ndarray]] = []
         self.survey_days = self._survey_days()
+        self._pending: list[dict[str, np.ndarray]] = []
+        self._queued = 0
+
+    def _queue(self, people: dict[str, np.ndarray]) -> np.ndarray:
+        """Row numbers the people will have; they join the roster at the next :meth:`_flush` (one copy per week)."""
+        first = len(self.roster) + self._queued
+        self._pending.append(people)
+        self._queued += len(people["role"])
+        return np.arange(first, first + len(people["role"]))
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.roster.add({k: np.concatenate([p[k] for p in self._pending]) for k in self._pending[0]})
+            self._pending, self._queued = [], 0
 
     # ----------------------------------------------------------------- set-up
     def _survey_days(self) -> set[int]:
@@ -149,7 +163,7 @@ class _Simulation:
                 vacant = rng.binomial(n, config.INITIAL_VACANCY * (1.6 if spec.coverage < 0.9 else 1.0))
                 tenure = np.clip(rng.exponential(config.INITIAL_TENURE_YEARS_MEAN, n - vacant), 0.02, 40)
                 hire = self.first_day - np.round(tenure * 365.25).astype(np.int64)
-                self.roster.add(new_people(rng, n - vacant, role, u, spec.unit_type, hire, STAFF, tenure))
+                self._queue(new_people(rng, n - vacant, role, u, spec.unit_type, hire, STAFF, tenure))
                 for _ in range(vacant):
                     opened = self.first_day - int(rng.integers(1, 120))
                     self._open_requisition(u, ROLE[role], opened, float(rng.choice([0.9, 1.0, 0.6])), STAFF)
@@ -157,7 +171,7 @@ class _Simulation:
                     n_pd = round(0.1 * n)
                     tenure = np.clip(rng.exponential(4.0, n_pd), 0.05, 30)
                     hire = self.first_day - np.round(tenure * 365.25).astype(np.int64)
-                    self.roster.add(new_people(rng, n_pd, role, u, spec.unit_type, hire, PER_DIEM, tenure))
+                    self._queue(new_people(rng, n_pd, role, u, spec.unit_type, hire, PER_DIEM, tenure))
             manager_hired = self._open_day(u) - (60 if opening else int(rng.integers(1000, 6000)))
             manager = new_people(rng, 1, "RN", u, spec.unit_type, manager_hired, STAFF, 10.0)
             manager["pattern"][:] = D8
@@ -165,7 +179,7 @@ class _Simulation:
             manager["fte"][:] = 1.0
             manager["manager"][:] = True
             manager["propensity"][:] = 0.0
-            self.roster.add(manager)
+            self._queue(manager)
             self.travel_target[u] = min(
                 self.travel_cap[u], round(config.TRAVEL_SHARE_OF_GAP * (1 - spec.coverage) * rn * 1.5)
             )
@@ -181,7 +195,7 @@ class _Simulation:
             start = opens - int(self.rng.integers(7, 28))
             ttf = self._time_to_fill(ROLE[role])
             filled = start - int(self.rng.integers(14, 35))
-            row = self.roster.add(new_people(self.rng, 1, role, unit, self.specs[unit].unit_type, start))[0]
+            row = self._queue(new_people(self.rng, 1, role, unit, self.specs[unit].unit_type, start))[0]
             self._record_requisition(unit, ROLE[role], filled - ttf, filled, "filled", 1.0, row)
 
     def _contract(self, unit: int, n: int, start: np.ndarray) -> None:
@@ -203,7 +217,7 @@ class _Simulation:
                 term_day=chosen + 7 * weeks - 1,
             )
             people["term_reason"][:] = CONTRACT_END
-            self.roster.add(people)
+            self._queue(people)
 
     def _time_to_fill(self, role: int) -> int:
         median = config.TIME_TO_FILL_MEDIAN_DAYS[ROLES[role]]
@@ -238,7 +252,7 @@ class _Simulation:
         row = -1
         if start <= self.end_day:
             people = new_people(rng, 1, ROLES[role], unit, self.specs[unit].unit_type, start, emp_type)
-            row = int(self.roster.add(people)[0])
+            row = int(self._queue(people)[0])
         status = "filled" if filled <= self.end_day else "open"
         self._record_requisition(unit, role, opened, filled if status == "filled" else NO_DAY, status, fte, row)
 
@@ -343,12 +357,14 @@ class _Simulation:
         return before, following
 
     def run(self) -> SimulationResult:
+        self._flush()
         rng, R, clock = self.rng, self.roster, self.clock
         n_weeks = (self.end_day + 7 * SCHEDULE_WEEKS_AHEAD) // 7 + 1
         close_unit = self.unit_ids.index(config.CLOSING_UNIT)
         close_day = self.timeline.closed_day[config.CLOSING_UNIT]
         R.morale = R.morale_base + self.climate[R.unit]
         for week in tqdm(range(n_weeks), desc="Simulating weeks", disable=not self.progress, leave=False):
+            self._flush()
             d0 = 7 * week
             days = d0 + np.arange(7)
             if close_day is not None and d0 <= close_day < d0 + 7:
@@ -440,6 +456,7 @@ class _Simulation:
             if d0 + 6 <= self.end_day and d0 >= self.first_day - 6:
                 self._exits(week, staffish)
                 self._contracts(week)
+        self._flush()
         return self._result()
 
     def _add_supply(self, unit: np.ndarray, start: np.ndarray, end: np.ndarray) -> None:

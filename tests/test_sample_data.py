@@ -1,0 +1,275 @@
+"""The sample hospital generator: determinism, schema conformance and the realism it promises."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy.stats import mannwhitneyu
+
+from data_loaders import load_frames
+from data_loaders.schema import TABLES
+from sample_data import config, generate_hospital
+from sample_data.__main__ import main
+from sample_data.canonical import DTYPES
+
+SHORT_UNITS = {u.unit_id for u in config.UNITS if u.coverage < 0.9}
+SHIPPED = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def small() -> dict[str, pd.DataFrame]:
+    return generate_hospital(scale=0.05)
+
+
+@pytest.fixture(scope="module")
+def medium() -> dict[str, pd.DataFrame]:
+    return generate_hospital(scale=0.3, seed=11)
+
+
+def _active_on(employees: pd.DataFrame, day: str) -> pd.DataFrame:
+    ts = pd.Timestamp(day)
+    alive = employees["termination_date"].isna() | (employees["termination_date"] >= ts)
+    return employees[(employees["hire_date"] <= ts) & alive]
+
+
+def test_same_seed_gives_identical_frames_and_another_seed_does_not():
+    first = generate_hospital(scale=0.03, seed=3, years=1)
+    again = generate_hospital(scale=0.03, seed=3, years=1)
+    other = generate_hospital(scale=0.03, seed=4, years=1)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(first[name], again[name])
+    assert not first["shifts"].equals(other["shifts"])
+
+
+def test_larger_scale_employs_more_people(small, medium):
+    assert len(_active_on(medium["employees"], "2026-10-31")) > 2 * len(_active_on(small["employees"], "2026-10-31"))
+
+
+def test_every_table_has_exactly_the_canonical_columns_and_dtypes(small):
+    assert list(small) == list(TABLES)
+    for name, table in TABLES.items():
+        frame = small[name]
+        assert list(frame.columns) == table.column_names, name
+        for col in table.columns:
+            assert str(frame[col.name].dtype) == DTYPES[col.kind], (name, col.name, frame[col.name].dtype)
+        assert len(frame) > 0, name
+
+
+def test_generated_hospital_passes_the_products_validation_without_errors(small):
+    result = load_frames(small)
+    assert result.errors.empty, result.errors.head(10).to_string()
+    assert {name: len(frame) for name, frame in result.tables.items()} == {n: len(f) for n, f in small.items()}
+
+
+def test_natural_keys_are_unique_and_references_resolve(small):
+    for name, table in TABLES.items():
+        assert not small[name].duplicated(list(table.key)).any(), name
+    employees = set(small["employees"]["employee_id"])
+    units = set(small["units"]["unit_id"])
+    for name in ("shifts", "absences", "training", "wellbeing"):
+        assert set(small[name]["employee_id"]) <= employees, name
+    for name in ("shifts", "census", "staffed_hours", "tech_rollouts", "pulse_surveys", "requisitions"):
+        assert set(small[name]["unit"]) <= units, name
+    assert set(small["pulse_surveys"]["respondent_id"]) <= employees
+
+
+def test_night_shift_lasts_11_hours_on_spring_change_and_13_on_autumn_change(medium):
+    shifts = medium["shifts"]
+    on_time = shifts[(shifts["start"].dt.hour == 19) & (shifts["end"].dt.hour == 7) & (shifts["end"].dt.minute == 0)]
+    spring = on_time[on_time["start"].dt.normalize() == pd.Timestamp("2025-03-08")]
+    autumn = on_time[on_time["start"].dt.normalize() == pd.Timestamp("2025-11-01")]
+    ordinary = on_time[on_time["start"].dt.normalize() == pd.Timestamp("2025-06-14")]
+    assert len(spring) > 0 and len(autumn) > 0
+    assert set(spring["hours"]) == {11.0}
+    assert set(autumn["hours"]) == {13.0}
+    assert set(ordinary["hours"]) == {12.0}
+
+
+def test_census_has_23_local_hours_in_spring_and_no_repeated_hour_in_autumn(small):
+    ed = small["census"][small["census"]["unit"] == "ED"]
+    day = ed["timestamp"].dt.normalize()
+    assert (day == pd.Timestamp("2025-03-09")).sum() == 23
+    assert (day == pd.Timestamp("2025-11-02")).sum() == 24
+    assert not ed["timestamp"].duplicated().any()
+
+
+def test_inpatient_census_is_higher_in_winter_than_in_summer(small):
+    census = small["census"]
+    month = census["timestamp"].dt.month
+    total_by_hour = census.groupby([month, "timestamp"])["census"].sum()
+    assert total_by_hour.loc[1].mean() > 1.1 * total_by_hour.loc[7].mean()
+
+
+def test_ed_arrivals_peak_in_the_day_and_fall_at_night(small):
+    ed = small["census"][small["census"]["unit"] == "ED"]
+    by_hour = ed.groupby(ed["timestamp"].dt.hour)["arrivals"].mean()
+    assert 9 <= by_hour.idxmax() <= 20
+    assert by_hour.max() > 2.5 * by_hour.loc[[3, 4, 5]].mean()
+
+
+def test_elective_units_admit_fewer_patients_at_weekends(medium):
+    census = medium["census"]
+    ms3 = census[census["unit"] == "MS3"]
+    weekend = ms3["timestamp"].dt.dayofweek >= 5
+    assert ms3.loc[weekend, "arrivals"].mean() < 0.9 * ms3.loc[~weekend, "arrivals"].mean()
+
+
+def test_overtime_share_is_higher_in_short_units(medium):
+    worked = medium["shifts"][(medium["shifts"]["status"] == "worked") & (medium["shifts"]["role"] == "RN")]
+    short = worked["unit"].isin(SHORT_UNITS)
+    share_short = worked.loc[short, "overtime_hours"].sum() / worked.loc[short, "hours"].sum()
+    share_other = worked.loc[~short, "overtime_hours"].sum() / worked.loc[~short, "hours"].sum()
+    assert share_short > 1.2 * share_other
+    agency_short = worked.loc[short, "agency"].mean()
+    assert agency_short > worked.loc[~short, "agency"].mean()
+
+
+def test_missed_breaks_are_more_common_on_busier_units(medium):
+    worked = medium["shifts"][medium["shifts"]["status"] == "worked"]
+    short = worked["unit"].isin(SHORT_UNITS)
+    assert worked.loc[short, "missed_break"].mean() > worked.loc[~short, "missed_break"].mean()
+
+
+def _exit_frame(tables: dict[str, pd.DataFrame], cut: str) -> pd.DataFrame:
+    """Per person active at ``cut``: overtime, quick returns and mean pulse of the 6 months before, first-year
+    flag, and whether they left voluntarily in the 12 months after."""
+    cut_ts = pd.Timestamp(cut)
+    since = cut_ts - pd.DateOffset(months=6)
+    shifts = tables["shifts"]
+    window = shifts[(shifts["status"] == "worked") & (shifts["start"] >= since) & (shifts["start"] < cut_ts)]
+    window = window.sort_values(["employee_id", "start"])
+    rest = (window["start"] - window.groupby("employee_id")["end"].shift()).dt.total_seconds() / 3600
+    window = window.assign(quick_return=(rest > 0) & (rest < 11))
+    features = window.groupby("employee_id").agg(
+        overtime=("overtime_hours", "sum"), quick_returns=("quick_return", "sum")
+    )
+    pulse = tables["pulse_surveys"]
+    recent = pulse[(pulse["date"] >= since) & (pulse["date"] < cut_ts)]
+    features = features.join(recent.groupby("respondent_id")["score"].mean().rename("pulse"))
+    employees = tables["employees"]
+    staff = _active_on(employees[employees["employment_type"].isin(["staff", "per_diem"])], cut)
+    frame = staff.set_index("employee_id").join(features)
+    frame = frame.fillna({"overtime": 0.0, "quick_returns": 0.0})
+    frame["pulse"] = frame["pulse"].fillna(frame["pulse"].mean())
+    frame["first_year"] = ((cut_ts - frame["hire_date"]).dt.days < 365).astype(float)
+    left = (frame["termination_date"] < cut_ts + pd.DateOffset(months=12)) & (
+        frame["termination_reason"] == "voluntary"
+    )
+    frame["left"] = left.fillna(False).astype(float)
+    return frame
+
+
+def test_voluntary_exits_become_more_likely_with_overtime(medium):
+    frame = _exit_frame(medium, "2025-09-01")
+    heavy = frame["overtime"] >= frame["overtime"].quantile(0.75)
+    assert frame.loc[heavy, "left"].mean() > 1.3 * frame.loc[~heavy, "left"].mean()
+
+
+def test_logistic_model_on_drivers_separates_later_exits_but_not_perfectly(medium):
+    frame = _exit_frame(medium, "2025-09-01")
+    drivers = ["overtime", "quick_returns", "pulse", "first_year"]
+    model = sm.Logit(frame["left"], sm.add_constant(frame[drivers].astype(float))).fit(disp=0)
+    score = model.predict(sm.add_constant(frame[drivers].astype(float)))
+    leavers, stayers = score[frame["left"] == 1], score[frame["left"] == 0]
+    auc = mannwhitneyu(leavers, stayers).statistic / (len(leavers) * len(stayers))
+    assert frame["left"].sum() >= 30
+    assert 0.65 <= auc <= 0.9
+    assert model.params["overtime"] > 0 and model.params["pulse"] < 0
+
+
+def test_headcount_stays_stable_and_turnover_is_near_published_rates(medium):
+    employees = medium["employees"]
+    staff = employees[employees["employment_type"].isin(["staff", "per_diem"])]
+    start, end = len(_active_on(staff, "2024-11-01")), len(_active_on(staff, "2026-10-31"))
+    assert abs(end - start) / start < 0.08
+    leavers = staff[staff["termination_date"].between(pd.Timestamp("2025-11-01"), pd.Timestamp("2026-10-31"))]
+    turnover = len(leavers) / len(_active_on(staff, "2025-11-01"))
+    assert 0.12 <= turnover <= 0.26  # NSI 2025: hospital turnover 18.3 %
+
+
+def test_scheduled_roster_covers_four_weeks_after_the_last_day(small):
+    shifts = small["shifts"]
+    scheduled = shifts[shifts["status"] == "scheduled"]
+    worked = shifts[shifts["status"] == "worked"]
+    assert worked["start"].max() < pd.Timestamp("2026-11-01")
+    assert scheduled["start"].min() >= pd.Timestamp("2026-11-01")
+    assert scheduled["start"].max() >= pd.Timestamp("2026-11-25")
+    assert scheduled["start"].max() < pd.Timestamp("2026-11-29")
+    assert scheduled["missed_break"].isna().all()
+
+
+def test_one_unit_opens_and_one_closes_into_another_during_the_window(small):
+    units = small["units"].set_index("unit_id")
+    closed = units[units["closed"].notna()]
+    assert list(closed.index) == ["MS5"] and closed.loc["MS5", "merged_into"] == "MS4"
+    closing = closed.loc["MS5", "closed"]
+    opening = units.loc["TH", "opened"]
+    assert pd.Timestamp("2024-11-01") < opening < pd.Timestamp("2026-10-31")
+    census, shifts = small["census"], small["shifts"]
+    assert census.loc[census["unit"] == "MS5", "timestamp"].max() < closing
+    assert census.loc[census["unit"] == "TH", "timestamp"].min() >= opening
+    assert shifts.loc[shifts["unit"] == "MS5", "start"].max() < closing
+    assert not (small["employees"].query("termination_date.isna()")["unit"] == "MS5").any()
+
+
+def test_quick_returns_happen_but_nobody_has_under_8_hours_rest(medium):
+    shifts = medium["shifts"].sort_values(["employee_id", "start"])
+    rest = (shifts["start"] - shifts.groupby("employee_id")["end"].shift()).dt.total_seconds() / 3600
+    assert ((rest > 0) & (rest < 11)).sum() > 100
+    assert (rest.dropna() >= 7.25).all()  # 8 h rostered, less up to 45 minutes of late finish
+
+
+def test_sleep_is_shorter_on_days_after_a_night_shift(medium):
+    shifts = medium["shifts"]
+    nights = shifts[(shifts["status"] == "worked") & (shifts["start"].dt.hour >= 19)]
+    after_night = set(zip(nights["employee_id"], nights["end"].dt.normalize(), strict=True))
+    wellbeing = medium["wellbeing"]
+    flag = np.array([k in after_night for k in zip(wellbeing["employee_id"], wellbeing["date"], strict=True)])
+    assert flag.sum() > 50
+    assert wellbeing.loc[flag, "sleep_hours"].mean() < wellbeing.loc[~flag, "sleep_hours"].mean() - 0.8
+    assert wellbeing["consent"].all()
+
+
+def test_some_staff_are_not_trained_before_emr_go_live(medium):
+    rollouts = medium["tech_rollouts"]
+    emr = rollouts[rollouts["rollout_type"] == "EMR_upgrade"]
+    assert len(emr) >= 6
+    training = medium["training"]
+    core = training[training["course"] == "EMR-101"]
+    late = core["completion_date"].isna() | (core["completion_date"] > core["due_date"])
+    assert 0.02 < late.mean() < 0.4
+
+
+def test_rn_time_to_fill_median_is_near_nsi_benchmark(medium):
+    reqs = medium["requisitions"]
+    filled = reqs[(reqs["status"] == "filled") & (reqs["role"] == "RN")]
+    days = (filled["filled"] - filled["opened"]).dt.days
+    assert 60 <= days.median() <= 115  # NSI 2025: 83 days to recruit an experienced RN
+    assert set(reqs["status"]) >= {"open", "filled", "cancelled"}
+
+
+def test_cli_writes_a_csv_per_table_and_one_workbook(tmp_path):
+    assert main(["--scale", "0.02", "--years", "1", "--recent-months", "1", "--out", str(tmp_path)]) == 0
+    for name in TABLES:
+        header = (tmp_path / "csv" / f"{name}.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+        assert header.split(",") == TABLES[name].column_names
+    workbook = pd.ExcelFile(tmp_path / "sample_hospital.xlsx", engine="calamine")
+    assert workbook.sheet_names == list(TABLES)
+
+
+def test_shipped_files_are_small_and_hold_every_table():
+    workbook = SHIPPED / "sample_hospital.xlsx"
+    csvs = [SHIPPED / "csv" / f"{name}.csv" for name in TABLES]
+    assert workbook.stat().st_size < 10e6
+    assert workbook.stat().st_size + sum(p.stat().st_size for p in csvs) < 26e6
+    assert pd.ExcelFile(workbook, engine="calamine").sheet_names == list(TABLES)
+
+
+def test_generation_rejects_a_non_positive_scale():
+    with pytest.raises(ValueError, match="scale"):
+        generate_hospital(scale=0, end=date(2026, 10, 31))
