@@ -198,20 +198,48 @@ def _key_strings(frame: pd.DataFrame, key: Iterable[str]) -> pd.Series:
     return joined
 
 
+def _plain_values(col: pd.Series, as_text_dates: bool) -> list:
+    """A column as plain Python values for the DB-API driver, ``None`` for missing (vectorised, no per-cell isna)."""
+    missing = col.isna().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(col):
+        values = col.dt.strftime("%Y-%m-%d %H:%M:%S.%f").tolist() if as_text_dates else list(col.dt.to_pydatetime())
+    else:
+        values = col.astype(object).tolist()
+    return [None if m else (v.item() if isinstance(v, np.generic) else v) for v, m in zip(values, missing, strict=True)]
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts of plain Python values (None for missing), ready for executemany."""
-    converted = {}
+    """Rows as dicts of plain Python values (None for missing), for SQLAlchemy executemany (small batches)."""
+    columns = {name: _plain_values(frame[name], as_text_dates=False) for name in frame.columns}
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def _bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame, spec: Table) -> None:
+    """Insert ``frame`` with the driver's executemany directly (no per-row SQLAlchemy parameter processing).
+
+    Dates and datetimes are passed as the driver expects: ``date``/``datetime`` objects for PostgreSQL and MariaDB,
+    and for SQLite the same ISO text SQLAlchemy itself writes, so reads through SQLAlchemy round-trip exactly.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    columns: dict[str, list] = {}
     for name in frame.columns:
         col = frame[name]
-        if pd.api.types.is_datetime64_any_dtype(col):
-            values = [None if pd.isna(v) else v.to_pydatetime() for v in col]
+        kind = spec.column(name).kind if name in spec.column_names else None
+        if kind == "date":
+            dates = pd.to_datetime(col)
+            text = dates.dt.strftime("%Y-%m-%d")
+            columns[name] = _plain_values(text if sqlite else dates.dt.date.astype(object), as_text_dates=False)
         else:
-            values = [
-                None if pd.isna(v) else (v.item() if isinstance(v, np.generic) else v) for v in col.astype(object)
-            ]
-        converted[name] = values
-    names = list(converted)
-    return [dict(zip(names, row, strict=True)) for row in zip(*converted.values(), strict=True)]
+            columns[name] = _plain_values(col, as_text_dates=sqlite)
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(columns))
+    if compiled.positional:
+        params = list(zip(*[columns[name] for name in compiled.positiontup], strict=True))
+    else:
+        names = list(columns)
+        params = [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+    if params:
+        conn.exec_driver_sql(str(compiled), params)
 
 
 def _date_only(spec: Table, frame: pd.DataFrame) -> pd.DataFrame:
@@ -333,9 +361,8 @@ def _upsert_table(
         )
     to_write = data[is_new | is_changed].drop(columns="_key")
     to_write["import_id"] = import_id
-    to_write = _date_only(spec, to_write)
     for start in range(0, len(to_write), _INSERT_CHUNK):
-        conn.execute(sql.insert(), _records(to_write.iloc[start : start + _INSERT_CHUNK]))
+        _bulk_insert(conn, sql, to_write.iloc[start : start + _INSERT_CHUNK], spec)
         if progress:
             progress(0.0, f"Writing {spec.name}: {min(start + _INSERT_CHUNK, len(to_write)):,} of {len(to_write):,}")
     return TableCounts(
@@ -547,7 +574,7 @@ def rollback_import(engine: Engine, import_id: int, *, username: str) -> None:
             if restored:
                 frame = _with_canonical_dtypes(TABLES[name], pd.DataFrame(restored))
                 frame["import_id"] = frame["import_id"].astype(int)
-                conn.execute(sql.insert(), _records(_date_only(TABLES[name], frame)))
+                _bulk_insert(conn, sql, frame, TABLES[name])
         conn.execute(
             imports.update()
             .where(imports.c.import_id == import_id)
