@@ -485,7 +485,14 @@ def _grid(rows: list[list[object]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, dtype=object)
     if frame.empty:
         return frame
-    return frame.apply(lambda col: col.map(cell_text)).fillna("")
+    return frame.apply(_column_text).fillna("")
+
+
+def _column_text(column: pd.Series) -> pd.Series:
+    """A grid column as text; columns that are already all text are kept as they are (fast path)."""
+    if pd.api.types.infer_dtype(column, skipna=False) == "string":
+        return column
+    return column.map(cell_text)
 
 
 def _read_calamine(path: Path) -> list[RawSheet]:
