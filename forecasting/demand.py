@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from forecasting.models import MODEL_LABELS, SeasonalSetup, future_index, infer_frequency, seasonal_setup
+from forecasting.models import CANDIDATES, MODEL_LABELS, SeasonalSetup, future_index, infer_frequency, seasonal_setup
 from forecasting.selection import (
+    ENSEMBLE_MEMBERS,
     MIN_ERRORS_PER_BUCKET,
     QUANTILES,
     candidate_forecasts,
@@ -224,14 +225,23 @@ def _fallback(history: pd.Series, horizon: int, setup: SeasonalSetup, clip: bool
 
 
 def forecast_series(
-    history: pd.Series, horizon: int, holiday_country: str | None = "US", nonnegative: bool = True
+    history: pd.Series,
+    horizon: int,
+    holiday_country: str | None = "US",
+    nonnegative: bool = True,
+    candidates: tuple[str, ...] = tuple(CANDIDATES),
 ) -> DemandForecast:
     """Forecast ``horizon`` steps of a regular series with per-series model selection.
 
     ``history``: numeric Series on a regular hourly/daily/weekly/monthly ``DatetimeIndex`` (NaN
-    allowed). Returns a :class:`DemandForecast`. Raises ``TypeError`` if the index is not a
-    DatetimeIndex, ``ValueError`` if ``horizon < 1``, the grid is irregular, or there is no value.
+    allowed). ``candidates``: models compared (default all of ``models.CANDIDATES``; the ensemble is
+    added when two of its members are present). Returns a :class:`DemandForecast`. Raises
+    ``TypeError`` if the index is not a DatetimeIndex, ``ValueError`` if ``horizon < 1``, the grid
+    is irregular, there is no value, or a candidate name is unknown.
     """
+    unknown = set(candidates) - set(CANDIDATES)
+    if unknown or not candidates:
+        raise ValueError(f"Unknown or no candidate models {sorted(unknown)}; choose from {sorted(CANDIDATES)}.")
     if not isinstance(history.index, pd.DatetimeIndex):
         raise TypeError("history must be indexed by timestamps (a pandas DatetimeIndex).")
     if horizon < 1:
@@ -271,12 +281,12 @@ def forecast_series(
         )
         return DemandForecast(frame, _empty_backtest(), model, messages, cleaned, freq, raw_history=raw)
 
-    backtest = run_backtest(cleaned, horizon, setup, nonnegative=nonnegative)
+    backtest = run_backtest(cleaned, horizon, setup, names=candidates, nonnegative=nonnegative)
     for name, reason in backtest.failures.items():
         messages.append(f"Model {MODEL_LABELS.get(name, name)} could not be fitted and was skipped ({reason}).")
     model = choose_model(backtest)
     train = cleaned if setup.fit_window is None else cleaned.iloc[-setup.fit_window :]
-    names = ("ets", "mstl_arima", "fourier_regression") if model == "ensemble" else (model,)
+    names = tuple(m for m in ENSEMBLE_MEMBERS if m in candidates) if model == "ensemble" else (model,)
     forecasts, failures = candidate_forecasts(train, horizon, setup, names, nonnegative)
     if model not in forecasts:
         messages.append(f"The chosen model failed on the full history ({failures}); using seasonal naive.")
@@ -354,6 +364,7 @@ def forecast_unit_demand(
     opened: pd.Timestamp | None = None,
     tz: str | None = None,
     holiday_country: str | None = "US",
+    candidates: tuple[str, ...] = tuple(CANDIDATES),
 ) -> DemandForecast:
     """Forecast one unit's census (or arrivals) ``horizon_days`` ahead from canonical census rows.
 
@@ -361,6 +372,7 @@ def forecast_unit_demand(
     filtered to ``unit`` when given. ``opened``: the unit's opening date from ``units`` (adds a
     message when the history is short because the unit is new). ``tz``: hospital time zone
     (default ``hospital_timezone()``); hourly forecasts drop local hours that do not exist.
+    ``candidates``: as in :func:`forecast_series`.
     Returns a :class:`DemandForecast` whose ``forecast`` has one row per local hour (or day).
     Raises ``ValueError`` if the unit has no values.
     """
@@ -373,7 +385,7 @@ def forecast_unit_demand(
         skipped = nonexistent_local_hours(pd.DatetimeIndex(series.index), zone) & series.isna().to_numpy()
         series[skipped] = series.interpolate(limit_area="inside")[skipped]
     steps = horizon_days * (24 if series.index.freqstr in ("h", "H") else 1)
-    result = forecast_series(series, steps, holiday_country=holiday_country)
+    result = forecast_series(series, steps, holiday_country=holiday_country, candidates=candidates)
     result.unit = unit
     if opened is not None and pd.notna(opened):
         days = (series.index[-1] - pd.Timestamp(opened)).days

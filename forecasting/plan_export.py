@@ -19,6 +19,7 @@ from data_loaders.export import to_safe_xlsx
 from forecasting.demand import DemandForecast, forecast_unit_demand
 from forecasting.models import MODEL_LABELS
 from forecasting.shift_patterns import (
+    BLOCK_SHIFTS,
     DEFAULT_SHIFTS,
     HOURS_PER_WEEK,
     ShiftPlan,
@@ -48,7 +49,8 @@ class UnitPlan:
     hour or ``None`` when shifts were not available; ``schedule_source`` says where it came from.
     ``gaps`` / ``summary``: see ``staffing.staffing_gaps`` / ``staffing.gap_summary`` (empty without
     shifts). ``plans``: optimised weekly pattern per role that needs staff. ``comparisons``: current vs
-    recommended per role (only with shifts).
+    recommended per role (only with shifts). ``blocks``: per role, the same need covered with 07:00/19:00
+    12-hour blocks only (the baseline for "hours saved by the pattern").
     """
 
     unit: str
@@ -63,6 +65,7 @@ class UnitPlan:
     summary: pd.DataFrame
     plans: dict[str, ShiftPlan] = field(default_factory=dict)
     comparisons: dict[str, pd.DataFrame] = field(default_factory=dict)
+    blocks: dict[str, ShiftPlan] = field(default_factory=dict)
 
 
 def weekly_profile(hourly: pd.DataFrame) -> pd.DataFrame:
@@ -127,6 +130,7 @@ def build_unit_plan(
     comparisons: dict[str, pd.DataFrame] = {}
     report(0.8, "Optimising the shift pattern")
     plans = {role: optimise_pattern(weekly_need(needed[role]), shift_options) for role in needed if needed[role].any()}
+    blocks = {role: optimise_pattern(plan.need, BLOCK_SHIFTS) for role, plan in plans.items()}
     if shifts is not None:
         report(0.9, "Comparing with the staff scheduled")
         scheduled, source = scheduled_staff(shifts, pd.DatetimeIndex(needed.index), weeks)
@@ -136,11 +140,28 @@ def build_unit_plan(
         overtime = overtime_per_week(shifts, pd.Timestamp(needed.index[0]), weeks)
         for role, plan in plans.items():
             comparisons[role] = pattern_comparison(
-                plan.need, current[role].to_numpy(), float(current[role].sum()), overtime.get(role, 0.0), plan
+                plan.need,
+                current[role].to_numpy(),
+                float(current[role].sum()),
+                overtime.get(role, 0.0),
+                plan,
+                blocks[role],
             )
     report(1.0, "Plan ready")
     return UnitPlan(
-        unit, demand, service_level, standard, hourly, needed, scheduled, source, gaps, summary, plans, comparisons
+        unit,
+        demand,
+        service_level,
+        standard,
+        hourly,
+        needed,
+        scheduled,
+        source,
+        gaps,
+        summary,
+        plans,
+        comparisons,
+        blocks,
     )
 
 

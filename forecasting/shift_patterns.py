@@ -19,6 +19,9 @@ Comparison with the current pattern (per week, one role):
 * **paid hours** = sum of shift lengths (current: worked or scheduled hours per week);
 * **uncovered hours** = hours of the week whose staff on duty is below need, and the staff-hours
   short ``sum max(0, need - on duty)``;
+* **paid hours with 07:00/19:00 12-hour blocks only** = the same optimisation restricted to the traditional
+  day/night blocks, i.e. each block staffed for its busiest hour; the recommended mix's saving against it is the
+  hours saved by flexible starts and lengths alone, whatever today's staffing level;
 * **overtime that would disappear** = ``min(current overtime hours per week, max(0, current paid
   hours - recommended paid hours))``: overtime is the marginal hour, so hours no longer needed are
   taken from overtime first.
@@ -37,6 +40,8 @@ HOURS_PER_WEEK = 168
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_SHIFTS: dict[int, tuple[int, ...]] = {8: (7, 11, 15, 19, 23), 12: (7, 19)}
 """Allowed shift lengths (hours) and their start hours; configurable per call."""
+BLOCK_SHIFTS: dict[int, tuple[int, ...]] = {12: (7, 19)}
+"""The traditional day/night 12-hour blocks: the baseline the recommended mix is compared with."""
 
 
 @dataclass(frozen=True)
@@ -143,8 +148,12 @@ def pattern_comparison(
     current_paid_hours: float,
     current_overtime_hours: float,
     plan: ShiftPlan,
+    blocks: ShiftPlan | None = None,
 ) -> pd.DataFrame:
     """Current vs recommended weekly pattern for one role.
+
+    ``blocks``: the plan restricted to :data:`BLOCK_SHIFTS` (adds the row ``paid hours with 07/19
+    12-hour blocks``, current = that plan's paid hours).
 
     ``current_coverage``: 168 mean staff on duty; ``current_paid_hours`` / ``current_overtime_hours``:
     per week. Returns a frame indexed by measure (``paid hours per week``, ``hours under need``,
@@ -167,6 +176,8 @@ def pattern_comparison(
         ),
         "overtime hours per week": (current_overtime_hours, current_overtime_hours - overtime_gone),
     }
+    if blocks is not None:
+        rows["paid hours with 07/19 12-hour blocks"] = (blocks.paid_hours, plan.paid_hours)
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=["current", "recommended"])
     frame["change"] = frame["recommended"] - frame["current"]
     return frame.rename_axis("measure")

@@ -232,6 +232,12 @@ for tab, role in zip(st.tabs([f"{r} pattern" for r in plan.plans] or ["Pattern"]
             pattern_figure(result.need, result.coverage, None if current is None else current[role].to_numpy(), role),
             key=f"uf_pattern_{role}",
         )
+        block_hours = plan.blocks[role].paid_hours
+        st.markdown(
+            f"Covering the same need with 07:00/19:00 12-hour blocks only would take **{block_hours:,.0f}** "
+            f"{role}-hours a week; the recommended mix takes **{result.paid_hours:,.0f}** "
+            f"({block_hours - result.paid_hours:,.0f} fewer)."
+        )
         if role in plan.comparisons:
             comparison = plan.comparisons[role]
             saved = -comparison.loc["paid hours per week", "change"]

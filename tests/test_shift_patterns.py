@@ -92,3 +92,12 @@ def test_understaffed_current_pattern_keeps_its_overtime_and_shows_uncovered_hou
     assert comparison.loc["hours under need", "current"] == HOURS_PER_WEEK
     assert comparison.loc["staff-hours short", "current"] == HOURS_PER_WEEK
     assert comparison.loc["overtime hours per week", "recommended"] == 10
+
+
+def test_block_baseline_row_compares_with_07_19_twelve_hour_blocks():
+    need = np.zeros(HOURS_PER_WEEK)
+    need[7:15] = 2  # Monday 07-15: 8-hour shifts need 16 paid hours, a 07:00 12-hour block 24
+    plan = optimise_pattern(need)
+    blocks = optimise_pattern(need, {12: (7, 19)})
+    comparison = pattern_comparison(need, np.zeros(HOURS_PER_WEEK), 0.0, 0.0, plan, blocks)
+    assert comparison.loc["paid hours with 07/19 12-hour blocks"].tolist() == [24.0, 16.0, -8.0]
