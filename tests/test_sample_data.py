@@ -135,6 +135,24 @@ def test_missed_breaks_are_more_common_on_busier_units(medium):
     assert worked.loc[short, "missed_break"].mean() > worked.loc[~short, "missed_break"].mean()
 
 
+def test_sick_absence_is_more_common_among_people_with_heavy_overtime(medium):
+    worked = medium["shifts"][medium["shifts"]["status"] == "worked"]
+    per_person = worked.groupby("employee_id").agg(overtime=("overtime_hours", "sum"), shifts=("hours", "size"))
+    absences = medium["absences"]
+    sick = absences[absences["absence_type"] == "sick"].groupby("employee_id").size().rename("sick")
+    per_person = per_person.join(sick).fillna({"sick": 0})
+    rate = per_person["sick"] / (per_person["shifts"] + per_person["sick"])
+    heavy = per_person["overtime"] >= per_person["overtime"].quantile(0.75)
+    assert rate[heavy].mean() > 1.15 * rate[~heavy].mean()
+
+
+def test_patient_experience_is_lower_on_short_units(medium):
+    scores = medium["patient_experience"]
+    short = scores["unit"].isin(SHORT_UNITS)
+    assert scores.loc[short, "score"].mean() < scores.loc[~short, "score"].mean() - 3
+    assert scores["score"].between(0, 100).all() and (scores["responses"] > 0).all()
+
+
 def _exit_frame(tables: dict[str, pd.DataFrame], cut: str) -> pd.DataFrame:
     """Per person active at ``cut``: overtime, quick returns and mean pulse of the 6 months before, first-year
     flag, and whether they left voluntarily in the 12 months after."""
