@@ -8,8 +8,9 @@ problem row per failed check. Nothing is dropped or coerced silently.
 Parsing rules (documented for users in ``docs/loading.md``)
 -----------------------------------------------------------
 * **Dates/datetimes**: ISO ``2026-03-08[ 19:00[:00]]`` and ``2026/03/08``; ``YYYYMMDD`` numbers (CMS
-  ``WorkDate``); Excel serial numbers (days since 1899-12-30); ``m/d/Y`` or ``d/m/Y`` with ``/``, ``.``
-  or ``-`` (per column: day-first only when some first field is above 12, else US month-first);
+  ``WorkDate``); Excel serial numbers (days since 1899-12-30, from 61 = 1900-03-01); ``m/d/Y`` or
+  ``d/m/Y`` with ``/``, ``.`` or ``-`` (per column: day-first only when some first field is above 12,
+  else US month-first);
   ``d-Mon-Y`` (``05-Jan-2026``), ``Mon d, Y`` and ``Mon-YY`` / ``Month YYYY`` (first of the month).
   Two-digit years 00-68 are 2000-2068, 69-99 are 1969-1999 (POSIX ``strptime`` ``%y``). Times
   ``HH:MM[:SS]`` with optional AM/PM. Results are naive local wall-clock time.
@@ -199,7 +200,8 @@ def _parse_slow(text: pd.Series, todo: pd.Series, result: DateParse) -> None:
     serial = todo & text.str.fullmatch(_SERIAL)
     if serial.any():
         days = pd.to_numeric(text[serial], errors="coerce")
-        ok = (days >= 1) & (days < (END_DATE - EXCEL_EPOCH).days)
+        # serials below 61 fall before Excel's fictitious 1900-02-29 (Lotus 1-2-3 leap-year bug): refused
+        ok = (days >= 61) & (days < (END_DATE - EXCEL_EPOCH).days)
         out[serial] = (EXCEL_EPOCH + pd.to_timedelta(days.where(ok).round(8), unit="D")).dt.round("s")
         todo &= ~serial
     for name, pattern in _DATE_PATTERNS.items():
