@@ -67,7 +67,8 @@ def backtest_design(n: int, horizon: int, setup: SeasonalSetup, max_origins: int
     """Test-window length and origin positions for a history of ``n`` values.
 
     The test window is the requested horizon, capped at 28 days (12 steps for weekly/monthly data),
-    and shortened if the history cannot hold one window after the minimum training. Origins are
+    and shortened if the history cannot hold three windows after the minimum training (to no less
+    than a day of hourly data or one step otherwise). Origins are
     the starts of non-overlapping test windows ending at the last value. Returns ``(0, [])`` when
     no backtest is possible.
     """
@@ -77,6 +78,8 @@ def backtest_design(n: int, horizon: int, setup: SeasonalSetup, max_origins: int
     if spare < max(1, min(test, setup.season // 2)):
         return 0, []
     test = min(test, spare)
+    if spare // test < 3:  # three shorter windows judge models better than one long one, and measure coverage
+        test = max(min(test, spare // 3), min(max(1, setup.steps_per_day), test))
     count = max(1, min(max_origins, spare // test))
     return test, [n - k * test for k in range(count, 0, -1)]
 

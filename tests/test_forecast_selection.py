@@ -33,9 +33,9 @@ def test_backtest_origins_are_non_overlapping_windows_ending_at_the_last_value()
     assert origins == [70, 80, 90]
 
 
-def test_backtest_window_shrinks_for_short_history():
+def test_short_history_gets_three_short_windows_rather_than_one_long_one():
     test, origins = backtest_design(20, 28, seasonal_setup("D", 20))
-    assert (test, origins) == (6, [14])
+    assert (test, origins) == (2, [14, 16, 18])
 
 
 def test_no_backtest_when_history_is_below_two_seasons_plus_a_window():
