@@ -209,6 +209,11 @@ def map_columns(headers: list[str], table: str, overrides: dict[str, str] | None
 
 def unmapped_reason(header: str, table: str) -> str:
     """Warning sentence for a header that is not in the data model."""
+    if re.fullmatch(r"\(column \d+\)", header):
+        return (
+            f"{header} has no header but holds values; it was ignored. Give it a header or map it in the mapping "
+            "panel (a delimiter inside an unquoted value also causes this)."
+        )
     words = set(re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", str(header)).lower()))
     if words & PERSONAL_DATA_WORDS:
         return f"column '{header}' holds personal data the product does not store (data minimisation); it was ignored."

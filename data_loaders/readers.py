@@ -208,7 +208,9 @@ def read_csv(path: Path) -> tuple[list[RawSheet], list[ReadProblem]]:
 
 
 def _parse_delimited(text: str, delimiter: str, name: str) -> tuple[pd.DataFrame, list[ReadProblem]]:
-    """All fields as ``str``; pandas' C parser first, the ``csv`` module for ragged files."""
+    """All fields as ``str``; pandas' C parser first, the ``csv`` module for ragged files (title lines
+    above the header, or an unquoted delimiter inside a value): short lines are padded, and fields
+    beyond the header show up as columns without a header, which the mapping reports."""
     try:
         grid = pd.read_csv(
             io.StringIO(text),
@@ -223,25 +225,13 @@ def _parse_delimited(text: str, delimiter: str, name: str) -> tuple[pd.DataFrame
         return grid.fillna(""), []
     except (pd.errors.ParserError, ValueError, csv.Error):
         pass
-    problems: list[ReadProblem] = []
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         return pd.DataFrame(), [ReadProblem(name, f"The file is not a valid CSV file ({exc}). Export it again.")]
-    width = len(rows[0]) if rows else 0
-    for number, row in enumerate(rows, start=1):
-        if len(row) > width and any(cell.strip() for cell in row[width:]):
-            problems.append(
-                ReadProblem(
-                    name,
-                    f"This line has {len(row)} fields but the first line has {width}; the extra fields were ignored. "
-                    "Check for an unquoted delimiter inside a value.",
-                    row=number,
-                    severity="warning",
-                )
-            )
-    grid = pd.DataFrame([(row + [""] * width)[:width] for row in rows], dtype=object).fillna("")
-    return grid, problems
+    width = max((len(row) for row in rows), default=0)
+    grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object).fillna("")
+    return grid, []
 
 
 # -------------------------------------------------------------------------------------------- XLSX

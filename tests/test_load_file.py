@@ -73,6 +73,16 @@ def test_problems_and_sheet_report_have_the_documented_shape(tmp_path):
     assert result.problems["severity"].tolist() == ["warning"]
 
 
+def test_csv_with_a_title_line_and_a_stray_field_loads_and_reports_the_headerless_column(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("Unit roster 2026\nUnit ID,Beds\nICU,10\nED,12,oops\n")
+    result = load_file(path, today=TODAY)
+    assert result.tables["units"]["source_row"].tolist() == [3, 4]
+    assert result.sheets[0].header_row == 2
+    assert result.sheets[0].unmapped == ["(column 3)"]
+    assert "has no header but holds values" in result.problems["reason"].iloc[0]
+
+
 def test_blank_rows_are_skipped_without_shifting_row_numbers(tmp_path):
     path = tmp_path / "units.csv"
     path.write_text("Unit ID,Beds\nICU,10\n\nED,abc\n")

@@ -56,13 +56,17 @@ def test_all_csv_cells_stay_text_including_leading_zeros_and_na(tmp_path):
     assert sheet.grid.iloc[1].tolist() == ["00123", "NA"]
 
 
-def test_ragged_csv_falls_back_and_warns_about_extra_fields(tmp_path):
+def test_ragged_csv_is_padded_to_its_widest_line(tmp_path):
     path = tmp_path / "ragged.csv"
-    path.write_text("Unit ID,Name\nICU,Intensive care,EXTRA\nED\n")
+    path.write_text("Timecard export\nUnit ID,Name\nICU,Intensive care,EXTRA\nED\n")
     [sheet], problems = read_csv(path)
-    assert sheet.grid.shape == (3, 2)
-    assert problems[0].row == 2
-    assert problems[0].severity == "warning"
+    assert sheet.grid.values.tolist() == [
+        ["Timecard export", "", ""],
+        ["Unit ID", "Name", ""],
+        ["ICU", "Intensive care", "EXTRA"],
+        ["ED", "", ""],
+    ]
+    assert problems == []
 
 
 @pytest.mark.parametrize(
