@@ -217,3 +217,95 @@ st.selectbox("Unit", ["ICU", "OR"])
     issues = _sensitivity_problems(at, "dept_head")
     assert any("burnout_index" in p for p in issues) and any("fewer than 5" in p for p in issues)
     assert any("executive sees individual rows" in p for p in _sensitivity_problems(at, "executive"))
+
+
+# -- suppression cannot be undone by differencing two filters -------------------------------------------------------
+UNIT_SIZES = {"ICU": 7, "ED": 3, "OR": 6, "MS3": 9}
+
+
+@pytest.fixture(scope="module")
+def small_units_engine(tmp_path_factory):
+    """ICU 7, ED 3 (must be hidden), OR 6 and MS3 9 people; each person has one absence of known hours."""
+    from data_loaders import store
+
+    engine = store.create_store(f"sqlite:///{tmp_path_factory.mktemp('differencing') / 'store.sqlite'}")
+    people = [(f"{unit}{i}", unit) for unit, n in UNIT_SIZES.items() for i in range(n)]
+    s = lambda values: pd.array(values, dtype="string")  # noqa: E731
+    store.import_tables(
+        engine,
+        {
+            "units": pd.DataFrame({"unit_id": s(list(UNIT_SIZES))}),
+            "employees": pd.DataFrame({"employee_id": s([p for p, _ in people]), "unit": s([u for _, u in people])}),
+            "absences": pd.DataFrame(
+                {
+                    "employee_id": s([p for p, _ in people]),
+                    "date": pd.to_datetime(["2026-01-06"] * len(people)),
+                    "hours": [float(4 + i % 9) for i in range(len(people))],
+                    "absence_type": s(["sick"] * len(people)),
+                }
+            ),
+        },
+        file_name="t",
+        sha256="0",
+        username="t",
+    )
+    return engine
+
+
+def _sick_hours_per_person(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Mean sick hours per person by home unit, plus an All row (people = distinct employees)."""
+    joined = frames["absences"].merge(frames["employees"][["employee_id", "unit"]], on="employee_id")
+    per_unit = joined.groupby("unit").agg(people=("employee_id", "nunique"), hours=("hours", "mean")).reset_index()
+    total = pd.DataFrame(
+        {"unit": ["All"], "people": [joined["employee_id"].nunique()], "hours": [joined["hours"].mean()]}
+    )
+    return pd.concat([per_unit, total], ignore_index=True).astype({"unit": "string"})
+
+
+def _sick_hours(engine, units=None) -> pd.DataFrame:
+    da = DataAccess(engine, UserContext("x", "executive"))
+    return da.aggregate(_sick_hours_per_person, ["employees", "absences"], ["hours"], units=units, dimensions=("unit",))
+
+
+def _projection(full: pd.DataFrame, units) -> pd.DataFrame:
+    return full[full["unit"].isin(set(units)) | (full["unit"] == "All")].reset_index(drop=True)
+
+
+def test_a_group_under_five_is_hidden_with_a_complement(small_units_engine):
+    full = _sick_hours(small_units_engine).set_index("unit")
+    assert full.loc["ED", "suppressed"] and pd.isna(full.loc["ED", "hours"]) and pd.isna(full.loc["ED", "people"])
+    assert full.loc["OR", "suppressed"]  # the next-smallest unit, so All minus the shown units is not ED alone
+    assert not full.loc["ICU", "suppressed"] and not full.loc["All", "suppressed"]
+
+
+@pytest.mark.parametrize(
+    "filters", [(["ICU"], ["ICU", "ED"]), (["ICU", "OR", "MS3"], None), (["ED"], ["OR"]), (["ICU", "MS3"], ["MS3"])]
+)
+def test_two_unit_filters_differenced_reveal_nothing_hidden(small_units_engine, filters):
+    full = _sick_hours(small_units_engine)
+    hidden = set(full.loc[full["suppressed"], "unit"])
+    for units in filters:
+        got = _sick_hours(small_units_engine, units)
+        pd.testing.assert_frame_equal(got, _projection(full, units if units is not None else UNIT_SIZES))
+        assert got.loc[got["unit"].isin(hidden), "hours"].isna().all()
+    a, b = (_sick_hours(small_units_engine, f).set_index("unit") for f in filters)
+    # The total is computed over the whole scope before any filter: both filters report the same All row, so
+    # All(a) - All(b) is 0 and never a hidden unit's value.
+    assert a.loc["All", "hours"] == b.loc["All", "hours"] and a.loc["All", "people"] == b.loc["All", "people"]
+    shown = full[~full["suppressed"] & (full["unit"] != "All")]
+    remainder = full.set_index("unit").loc["All", "people"] - shown["people"].sum()
+    assert remainder >= 2 * 1 and len(hidden) >= 2  # what the totals leave over belongs to at least two units
+
+
+def test_burnout_page_unit_filter_is_a_projection_of_one_suppressed_table(sample_engine):
+    """Whatever units a caller of the burnout page's aggregate asks for, it gets rows of the same table, suppressed
+    once over the whole scope, so no two requests can be differenced (the small-store tests above show the same
+    with hidden units)."""
+    from access.risk_views import risk_data_end, unit_burnout_summary
+
+    da = DataAccess(sample_engine, UserContext("x", "executive"))
+    as_of = risk_data_end(da) + pd.Timedelta(days=1)
+    full = unit_burnout_summary(da, as_of)
+    units = full.loc[full["unit"] != "All", "unit"].tolist()
+    for subset in (units[:2], units[-1:]):
+        pd.testing.assert_frame_equal(unit_burnout_summary(da, as_of, units=subset), _projection(full, subset))
