@@ -145,7 +145,12 @@ with database_tab:
     if st.button("Read from the database", key="read_database", disabled=not (url and sources)):
         with st.status("Reading from the database…", expanded=True) as status:
             bar = st.progress(0.0)
-            result = read_database(url, sources, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+            result = read_database(
+                url,
+                sources,
+                known_keys=da.known_keys(),
+                progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m),
+            )
             status.update(label="Read finished", state="complete")
         st.session_state["database_result"] = result
     result = st.session_state.get("database_result")

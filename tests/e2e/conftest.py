@@ -96,10 +96,23 @@ class AppServer:
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory) -> Iterator[AppServer]:
+    """The app on a store that already holds the small sample hospital (loaded before the server starts, so tests
+    do not wait on the first-start bootstrap; that path is covered by ``test_first_start_bootstraps_sample``)."""
     _require_chromium()
-    server = AppServer(tmp_path_factory.mktemp("app"))
+    workdir = tmp_path_factory.mktemp("app")
+    prepare_sample_store(workdir / "store.sqlite")
+    server = AppServer(workdir)
     yield server
     server.stop()
+
+
+def prepare_sample_store(path: Path) -> None:
+    """Fill the SQLite store at ``path`` with the sample hospital at ``E2E_SAMPLE_SCALE`` and the demo accounts."""
+    from access.bootstrap import load_sample_hospital, open_store
+
+    engine = open_store(f"sqlite:///{path}")
+    load_sample_hospital(engine, scale=float(E2E_SCALE))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -136,16 +149,28 @@ def page(browser):
 def sign_in(page, server: AppServer, username: str, password: str = "demo") -> None:
     """Open the app and sign in through the form; waits until the Home page shows."""
     page.goto(server.url)
+    page.get_by_label("Username").wait_for(timeout=180_000)
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Sign out").wait_for(timeout=60_000)
 
 
-def wait_for_app_idle(page, timeout: float = 120_000) -> None:
-    """Wait until Streamlit has finished running the script (no 'Running...' status widget)."""
-    page.wait_for_timeout(500)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+def wait_for_app_idle(page, timeout: float = 180_000) -> None:
+    """Wait until Streamlit has finished the script run: no running-status widget, no spinner, no stale element,
+    and that state held for a second (a rerun can start just after a click)."""
+    page.wait_for_function(
+        """() => {
+            const busy = document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"],'
+                + ' [data-stale="true"], [data-testid="stSkeleton"]');
+            const now = Date.now();
+            if (busy) { window.__idleSince = undefined; return false; }
+            window.__idleSince = window.__idleSince || now;
+            return now - window.__idleSince > 1000;
+        }""",
+        timeout=timeout,
+        polling=250,
+    )
 
 
 SCREENSHOT_DIR = Path(os.environ.get("E2E_SCREENSHOTS", PROJECT_DIR / "var" / "screenshots"))
@@ -157,5 +182,3 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
