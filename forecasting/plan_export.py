@@ -17,7 +17,7 @@ import pandas as pd
 
 from data_loaders.export import to_safe_xlsx
 from forecasting.demand import DemandForecast, forecast_unit_demand
-from forecasting.models import MODEL_LABELS
+from forecasting.models import CANDIDATES, MODEL_LABELS
 from forecasting.shift_patterns import (
     BLOCK_SHIFTS,
     DEFAULT_SHIFTS,
@@ -104,6 +104,7 @@ def build_unit_plan(
     opened: pd.Timestamp | None = None,
     tz: str | None = None,
     progress: Callable[[float, str], None] | None = None,
+    candidates: tuple[str, ...] = tuple(CANDIDATES),
 ) -> UnitPlan:
     """Forecast, staffing and optimised pattern for ``unit``.
 
@@ -111,7 +112,8 @@ def build_unit_plan(
     plan then has no schedule comparison). ``service_level``: ``mean``, ``p80`` or ``p95``.
     ``standard``: staffing rule (default by ``unit_type``, see ``staffing_standards``). Raises
     ``ValueError`` when the unit has no census values or the service level is unknown. ``progress``
-    is called with (fraction done 0-1, what is happening) before each step.
+    is called with (fraction done 0-1, what is happening) before each step. ``candidates``: forecast
+    models compared (default all).
     """
 
     def report(fraction: float, message: str) -> None:
@@ -120,7 +122,7 @@ def build_unit_plan(
 
     standard = standard or standard_for(unit_type)
     report(0.0, "Comparing forecast models on the unit's history")
-    demand = forecast_unit_demand(census, horizon_days, unit=unit, opened=opened, tz=tz)
+    demand = forecast_unit_demand(census, horizon_days, unit=unit, opened=opened, tz=tz, candidates=candidates)
     report(0.7, "Turning the forecast into staff needed")
     hourly = demand.forecast if demand.freq == "h" else hourly_from_daily(demand.forecast)
     needed = staff_needed(census_at_service_level(hourly, service_level), standard)

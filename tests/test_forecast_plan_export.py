@@ -40,9 +40,13 @@ def _shifts(unit: str = "ICU") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+FAST = ("seasonal_naive", "fourier_regression")
+"""Cheap candidates: these tests are about staffing and the pattern, not model choice."""
+
+
 @pytest.fixture(scope="module")
 def plan():
-    return build_unit_plan(_census(), "ICU", "ICU", _shifts(), horizon_days=14, service_level="p80")
+    return build_unit_plan(_census(), "ICU", "ICU", _shifts(), horizon_days=14, service_level="p80", candidates=FAST)
 
 
 def test_plan_needs_follow_the_icu_ratio_of_the_p80_census(plan):
@@ -63,7 +67,7 @@ def test_usual_four_nurse_pattern_is_compared_with_overtime_from_timecards(plan)
 
 
 def test_plan_without_shifts_still_has_needs_and_pattern_but_no_comparison():
-    plan = build_unit_plan(_census(), "ICU", "ICU", None, horizon_days=7)
+    plan = build_unit_plan(_census(), "ICU", "ICU", None, horizon_days=7, candidates=FAST)
     assert plan.scheduled is None
     assert plan.comparisons == {}
     assert "RN" in plan.plans
