@@ -50,7 +50,7 @@ def unit_driver_heatmap(summary: pd.DataFrame) -> go.Figure:
     z = rows[list(DRIVER_COLUMNS)].to_numpy(dtype=float)
     labels = [driver_label(c) for c in DRIVER_COLUMNS]
     units = [
-        f"{u} (suppressed: < 5 people)" if s else f"{u} ({b:.0f})"
+        f"{u} (suppressed: < 5 people)" if s else f"{u} · index {b:.0f}"
         for u, s, b in zip(rows["unit"], rows["suppressed"], rows["burnout_index"].fillna(np.nan), strict=True)
     ]
     text = np.where(np.isnan(z), "", np.vectorize(lambda v: f"{v:.1f}")(np.nan_to_num(z)))

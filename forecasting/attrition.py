@@ -525,9 +525,8 @@ def _coefficient_table(
         if feature == "(intercept)":
             source, kind, per, factor = "(intercept)", "intercept", "log-odds at the training means", 1.0
         elif feature in scale:
-            spec = FEATURES.get(feature)
             source, kind, factor = feature, "numeric", 1.0 / scale[feature]
-            per = f"per 1 {spec.unit}" if spec else "per 1 unit"
+            per = _per_unit(feature)
         elif feature.endswith(" missing"):
             source, kind, per, factor = feature[: -len(" missing")], "missing indicator", "missing vs present", 1.0
         else:
@@ -554,6 +553,19 @@ def _coefficient_table(
             }
         )
     return pd.DataFrame(rows).set_index("feature")
+
+
+def _per_unit(feature: str) -> str:
+    """What one unit of a numeric feature is, in words, for the coefficient table."""
+    spec = FEATURES.get(feature)
+    if spec is None:
+        return "per 1 unit"
+    return {
+        "0/1": "yes vs no",
+        "share 0-1": "share from 0% to 100%",
+        "1-5": "per point (1-5 scale)",
+        "points (1-5 scale)": "per point of change",
+    }.get(spec.unit, f"per 1 {spec.unit}")
 
 
 def voluntary_exit_labels(employees: pd.DataFrame, as_of: object, horizon_months: int = 12) -> pd.Series:

@@ -28,16 +28,15 @@ from forecasting.burnout import burnout_index, top_drivers
 from forecasting.risk_features import LONG_WEEKS, compute_risk_features, daily_census, prepare_shifts
 from forecasting.whatif import simulate_unit
 
-HISTORY_MONTHS = 36
-"""Most recent monthly as-of dates used to fit the attrition model."""
+HISTORY_MONTHS = 36  # most recent monthly as-of dates used to fit the attrition model
 TREND_MONTHS = 12
 
 da = current_access()
 st.title("Retention risk")
 st.caption(
     "Burnout index (0-100, from schedule, absence, survey and wellbeing data, no labels needed) and the probability "
-    "of a voluntary exit within 12 months (logistic regression on this hospital's own exits). Definitions, weights "
-    "and sources: docs/risk_model.md."
+    "of a voluntary exit within the next 12 or 6 months, as the history allows (logistic regression on this "
+    "hospital's own exits). Definitions, weights and sources: docs/risk_model.md."
 )
 if not may_see_individual_risk(da):
     st.info("Individual risk is visible to HR officers and administrators only. See *Burnout by unit*.")
@@ -267,6 +266,7 @@ else:
     )
     m3.metric("Brier score of the base rate", f"{ev.model.brier_base_rate:.4f}")
     st.plotly_chart(risk_charts.calibration_chart(ev.model, ev.baseline, horizon), width="stretch", key="calibration")
+    st.caption("Odds ratios of the model used on this page, with 95% confidence intervals clustered by employee.")
     st.plotly_chart(risk_charts.coefficient_chart(model.coefficients), width="stretch", key="coefficients")
     with st.expander("Coefficients table"):
         st.dataframe(model.coefficients.reset_index(), hide_index=True, width="stretch")

@@ -69,7 +69,7 @@ with st.status("Computing unit burnout…", expanded=False) as status:
 
 st.subheader("Units and drivers")
 st.plotly_chart(risk_charts.unit_driver_heatmap(summary), width="stretch", key="unit_heatmap")
-table = summary.rename(columns={c: driver_label(c) for c in DRIVER_COLUMNS})
+table = summary.round(1).rename(columns={c: driver_label(c) for c in DRIVER_COLUMNS})
 st.dataframe(table, hide_index=True, width="stretch")
 
 st.subheader("Trend: monthly mean burnout index by unit")
