@@ -157,11 +157,11 @@ def sign_in(page, server: AppServer, username: str, password: str = "demo") -> N
 
 
 def wait_for_app_idle(page, timeout: float = 180_000) -> None:
-    """Wait until Streamlit has finished the script run: no running-status widget, no spinner, no stale element,
+    """Wait until Streamlit has finished the script run (``stApp`` not in script state "running"), no spinner, no stale element,
     and that state held for a second (a rerun can start just after a click)."""
     page.wait_for_function(
         """() => {
-            const busy = document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"],'
+            const busy = document.querySelector('[data-test-script-state="running"], [data-testid="stSpinner"],'
                 + ' [data-stale="true"], [data-testid="stSkeleton"]');
             const now = Date.now();
             if (busy) { window.__idleSince = undefined; return false; }
