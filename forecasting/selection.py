@@ -19,7 +19,8 @@ errors ``actual - forecast`` (Tashman 2000, "Out-of-sample tests of forecasting 
   (at most a few thousand rows by ~40 columns), and multi-threaded OpenBLAS on a busy 2-core
   machine made a single least-squares fit up to 100x slower.
 * **Choice**: the lowest ``score = MASE x (1 + max(0, 0.80 - coverage80) + max(0, 0.95 - coverage95))``
-  - accuracy first, with a penalty for intervals that cover less than they promise.
+  - accuracy first, with a penalty for intervals that cover less than they promise - except that
+  the ensemble is taken when its score is within 5% of the best.
 """
 
 from __future__ import annotations
@@ -251,9 +252,21 @@ def run_backtest(
     return Backtest(table, error_frames, test, len(origins), failures)
 
 
+ENSEMBLE_TOLERANCE = 0.05
+"""The ensemble is preferred when its score is within 5% of the best single model's."""
+
+
 def choose_model(backtest: Backtest) -> str:
-    """The model with the lowest backtest score (see module docstring)."""
-    return str(backtest.table["score"].idxmin())
+    """The model with the lowest backtest score, or the ensemble if its score is within 5% of it.
+
+    With a handful of backtest windows, small score differences are noise; an average of models is
+    the more robust choice then (the "forecast combination puzzle", Claeskens et al. 2016).
+    """
+    scores = backtest.table["score"]
+    best = str(scores.idxmin())
+    if "ensemble" in scores and scores["ensemble"] <= scores[best] * (1 + ENSEMBLE_TOLERANCE):
+        return "ensemble"
+    return best
 
 
 def naive_interval_quantiles(history: pd.Series, steps: np.ndarray, setup: SeasonalSetup) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from forecasting.models import seasonal_setup
 from forecasting.selection import (
+    Backtest,
     backtest_design,
     choose_model,
     error_quantiles,
@@ -81,3 +82,16 @@ def test_failing_candidate_is_reported_not_raised(monkeypatch):
     backtest = run_backtest(history, 7, seasonal_setup("D", len(history)))
     assert "ets" in backtest.failures
     assert "ets" not in backtest.table.index
+
+
+def _backtest_with_scores(scores: dict[str, float]) -> Backtest:
+    table = pd.DataFrame({"score": scores}).rename_axis("model")
+    return Backtest(table, {}, 7, 3)
+
+
+def test_ensemble_is_preferred_when_within_five_percent_of_the_best():
+    assert choose_model(_backtest_with_scores({"ets": 0.70, "ensemble": 0.73, "seasonal_naive": 1.0})) == "ensemble"
+
+
+def test_clearly_better_single_model_beats_the_ensemble():
+    assert choose_model(_backtest_with_scores({"ets": 0.70, "ensemble": 0.80, "seasonal_naive": 1.0})) == "ets"
