@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from data_loaders.settings import hospital_timezone
 from forecasting.models import CANDIDATES, MODEL_LABELS, SeasonalSetup, future_index, infer_frequency, seasonal_setup
 from forecasting.selection import (
     ENSEMBLE_MEMBERS,
@@ -49,7 +50,6 @@ from forecasting.selection import (
 )
 
 FORECAST_COLUMNS = ["mean", "lo80", "hi80", "lo95", "hi95"]
-SERVICE_COLUMNS = {"mean": "mean", "p80": "p80", "p95": "p95"}
 MAX_INTERPOLATED_GAP = 3
 OUTLIER_SIGMAS = 6.0
 RECENT_OPENING_DAYS = 365
@@ -376,8 +376,6 @@ def forecast_unit_demand(
     Returns a :class:`DemandForecast` whose ``forecast`` has one row per local hour (or day).
     Raises ``ValueError`` if the unit has no values.
     """
-    from data_loaders.settings import hospital_timezone
-
     rows = census if unit is None else census[census["unit"] == unit]
     series = local_census_series(rows, value)
     zone = tz or hospital_timezone()
