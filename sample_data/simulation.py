@@ -553,7 +553,7 @@ class _Simulation:
         rng, R = self.rng, self.roster
         respond = staffish & (R.hire_day <= survey_day) & (rng.random(len(R)) < R.response)
         who = np.flatnonzero(respond)
-        day = np.minimum(survey_day + rng.integers(0, 5, len(who)), self.end_day)
+        day = np.minimum(survey_day + rng.integers(0, 5, len(who)), min(7 * week + 6, self.end_day))
         m = R.morale[who]
         ot4 = R.ot_ring[who][:, [(week - i) % 12 for i in range(4)]].sum(axis=1)
         qr4 = R.qr_ring[who][:, [(week - i) % 12 for i in range(4)]].sum(axis=1)
