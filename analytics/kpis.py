@@ -610,6 +610,17 @@ def open_requisitions(requisitions: pd.DataFrame, as_of: object) -> pd.DataFrame
     return out.reset_index(drop=True)
 
 
+def _open_on(req: pd.DataFrame, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(requisition row, day index) pairs of requisitions open on each of ``days`` (rule of :func:`_open_mask`)."""
+    active = (~req["status"].isin(["cancelled", "on_hold"]).fillna(False)).to_numpy()
+    dateless_fill = ((req["status"] == "filled").fillna(False) & req["filled"].isna()).to_numpy()
+    opened = req["opened"].to_numpy()[:, None]
+    filled = req["filled"].to_numpy()[:, None]
+    when = days[None, :]
+    is_open = (opened <= when) & (np.isnat(filled) | (filled > when)) & (active & ~dateless_fill)[:, None]
+    return np.nonzero(is_open)
+
+
 def _open_mask(req: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
     active = ~req["status"].isin(["cancelled", "on_hold"]).fillna(False)
     unfilled = req["filled"].isna() | (req["filled"] > day)
@@ -643,12 +654,16 @@ def vacancy_rate(
     if len(periods) == 0:
         return _empty(freq)
     snaps = _snapshot_dates(periods, freq, as_of)
-    open_parts = []
-    for period, day in zip(periods, snaps, strict=True):
-        mask = _open_mask(req, pd.Timestamp(day))
-        open_parts.append(req.loc[mask, ["unit", "role", "fte"]].assign(period=period))
-    opened = pd.concat(open_parts, ignore_index=True).rename(columns={"fte": "num"})
-    opened["person"] = pd.NA
+    req_rows, req_cols = _open_on(req, snaps)
+    opened = pd.DataFrame(
+        {
+            "period": periods.to_numpy()[req_cols],
+            "unit": req["unit"].to_numpy()[req_rows],
+            "role": req["role"].to_numpy()[req_rows],
+            "num": req["fte"].to_numpy()[req_rows],
+            "person": np.nan,
+        }
+    )
     rows, cols = _employed_on(emp, snaps) if not emp.empty else (np.array([], int), np.array([], int))
     staff = emp.iloc[rows]
     filled = pd.DataFrame(
@@ -1000,6 +1015,20 @@ def training_compliance(
     return _cube(rows, rows, periods, freq, scale=100.0, grid=_open_units(units, periods, freq, follow_mergers))
 
 
+_STAFF_COLUMNS = [
+    "system",
+    "rollout_type",
+    "unit",
+    "go_live",
+    "employee_id",
+    "first_name",
+    "last_name",
+    "role",
+    "missing_courses",
+    "ready",
+]
+
+
 def _rollout_staff(
     tech_rollouts: pd.DataFrame,
     training: pd.DataFrame,
@@ -1007,65 +1036,60 @@ def _rollout_staff(
     units: pd.DataFrame | None,
     follow_mergers: bool,
 ) -> pd.DataFrame:
-    """One row per rollout and staff member of its unit on go-live, with ``ready`` and ``missing``."""
+    """One row per rollout and staff member of its unit on go-live, with ``ready`` and ``missing_courses``."""
     emp = _map_units(_employees(employees, None), units, follow_mergers)
+    emp["unit"] = emp["unit"].astype("string")
     roll = _map_units(tech_rollouts.assign(unit=_text(tech_rollouts, "unit")), units, follow_mergers).copy()
+    roll["unit"] = roll["unit"].astype("string")
     roll["go_live"] = _dates(roll, "go_live")
-    done = training.assign(
-        employee_id=_text(training, "employee_id"),
-        course=_text(training, "course").str.strip(),
-        completion_date=_dates(training, "completion_date"),
-    ).dropna(subset=["completion_date"])
-    first_done = done.groupby(["employee_id", "course"], observed=True)["completion_date"].min()
-    parts = []
-    for _, rollout in roll.iterrows():
-        required = [c.strip() for c in str(rollout.get("required_courses") or "").split(";") if c.strip()]
-        if pd.isna(rollout["go_live"]):
-            continue
-        go_live = np.array([rollout["go_live"].to_datetime64()]).astype("datetime64[ns]")
-        unit_emp = emp.loc[(emp["unit"] == rollout["unit"]).fillna(False).to_numpy()]
-        rows, _ = _employed_on(unit_emp, go_live)
-        staff = unit_emp.iloc[rows]
-        missing = []
-        for person in staff["employee_id"]:
-            gaps = [
-                c for c in required if not ((person, c) in first_done and first_done[(person, c)] <= rollout["go_live"])
-            ]
-            missing.append("; ".join(gaps))
-        parts.append(
-            pd.DataFrame(
-                {
-                    "system": str(rollout["system"]),
-                    "rollout_type": rollout.get("rollout_type", pd.NA),
-                    "unit": staff["unit"].to_numpy(),
-                    "go_live": rollout["go_live"],
-                    "employee_id": staff["employee_id"].to_numpy(),
-                    "first_name": _text(staff, "first_name").to_numpy(),
-                    "last_name": _text(staff, "last_name").to_numpy(),
-                    "role": staff["role"].to_numpy(),
-                    "missing_courses": missing,
-                }
-            )
+    roll = roll.dropna(subset=["go_live"]).reset_index(drop=True)
+    roll["rollout"] = np.arange(len(roll))
+    if "required_courses" not in roll:
+        roll["required_courses"] = pd.NA
+    if "rollout_type" not in roll:
+        roll["rollout_type"] = pd.NA
+    staff = roll[["rollout", "system", "rollout_type", "unit", "go_live"]].merge(
+        emp[["employee_id", "first_name", "last_name", "role", "unit", "hire_date", "termination_date"]]
+        if {"first_name", "last_name"} <= set(emp.columns)
+        else emp.assign(first_name=pd.NA, last_name=pd.NA)[
+            ["employee_id", "first_name", "last_name", "role", "unit", "hire_date", "termination_date"]
+        ],
+        on="unit",
+    )
+    employed = (staff["hire_date"].isna() | (staff["hire_date"] <= staff["go_live"])) & (
+        staff["termination_date"].isna() | (staff["termination_date"] >= staff["go_live"])
+    )
+    staff = staff.loc[employed.to_numpy()].reset_index(drop=True)
+    if staff.empty:
+        return pd.DataFrame(columns=_STAFF_COLUMNS)
+    required = roll[["rollout", "required_courses"]].assign(
+        course=lambda r: r["required_courses"].map(
+            lambda c: [x.strip() for x in str(c).split(";") if x.strip()] if pd.notna(c) else []
         )
-    if not parts:
-        return pd.DataFrame(
-            columns=[
-                "system",
-                "rollout_type",
-                "unit",
-                "go_live",
-                "employee_id",
-                "first_name",
-                "last_name",
-                "role",
-                "missing_courses",
-                "ready",
-            ]
-        )
-    out = pd.concat(parts, ignore_index=True)
-    out["ready"] = out["missing_courses"] == ""
-    out["go_live"] = pd.to_datetime(out["go_live"]).astype("datetime64[ns]")
-    return out
+    )
+    required = required.explode("course").dropna(subset=["course"])
+    required["position"] = required.groupby("rollout").cumcount()
+    done = pd.DataFrame(
+        {
+            "employee_id": _text(training, "employee_id"),
+            "course": _text(training, "course").str.strip(),
+            "completed": _dates(training, "completion_date"),
+        }
+    ).dropna(subset=["completed"])
+    first_done = done.groupby(["employee_id", "course"], observed=True)["completed"].min().reset_index()
+    needs = staff[["rollout", "employee_id", "go_live"]].merge(
+        required[["rollout", "course", "position"]], on="rollout"
+    )
+    needs = needs.merge(first_done, on=["employee_id", "course"], how="left")
+    gaps = needs.loc[~(needs["completed"] <= needs["go_live"]).fillna(False).to_numpy()]
+    gaps = gaps.sort_values(["rollout", "employee_id", "position"])
+    missing = gaps.groupby(["rollout", "employee_id"])["course"].agg("; ".join).rename("missing_courses").reset_index()
+    staff = staff.merge(missing, on=["rollout", "employee_id"], how="left")
+    staff["missing_courses"] = staff["missing_courses"].fillna("")
+    staff["ready"] = staff["missing_courses"] == ""
+    staff["go_live"] = pd.to_datetime(staff["go_live"]).astype("datetime64[ns]")
+    staff["system"] = staff["system"].astype("string")
+    return staff[_STAFF_COLUMNS]
 
 
 def rollout_readiness(
@@ -1084,26 +1108,46 @@ def rollout_readiness(
     required course has a ``completion_date`` on or before go-live (for a future go-live: completed so
     far). A rollout with no required course counts everyone as ready. Returns :data:`KPI_COLUMNS` plus
     ``system`` and ``go_live``; ``period`` is the go-live's period; rows per unit/role of that rollout and
-    its totals (``unit == "All"`` equals the rollout's unit).
+    its totals (``unit == "All"`` equals the rollout's unit). ``prior_value`` and ``change`` are NaN (each
+    go-live stands alone).
     """
     freq = check_freq(freq)
     staff = _rollout_staff(tech_rollouts, training, employees, units, follow_mergers)
     if staff.empty:
         return _empty(freq).assign(system=pd.Series(dtype="string"), go_live=pd.Series(dtype="datetime64[ns]"))
     staff["period"] = period_start(staff["go_live"], freq)
-    staff["person"] = staff["employee_id"]
-    staff["num"] = staff["ready"].astype(float)
-    staff["den"] = 1.0
-    parts = []
-    for (system, go_live), group in staff.groupby(["system", "go_live"], sort=True):
-        periods = pd.DatetimeIndex([group["period"].iloc[0]])
-        cube = _cube(group, group, periods, freq, scale=100.0)
-        parts.append(cube.assign(system=system, go_live=go_live))
-    out = pd.concat(parts, ignore_index=True)
-    out["system"] = out["system"].astype("string")
-    out["go_live"] = pd.to_datetime(out["go_live"]).astype("datetime64[ns]")
-    out[["prior_value", "change"]] = np.nan
-    return out
+    staff["ready"] = staff["ready"].astype(float)
+    pieces = []
+    for level in _LEVELS:
+        keys = ["system", "go_live", "period", *level]
+        agg = (
+            staff.groupby(keys, dropna=True, observed=True)
+            .agg(numerator=("ready", "sum"), denominator=("ready", "size"), people=("employee_id", "nunique"))
+            .reset_index()
+        )
+        for missing in ("unit", "role"):
+            if missing not in level:
+                agg[missing] = TOTAL
+        pieces.append(agg)
+    out = pd.concat(pieces, ignore_index=True)
+    out["value"] = 100.0 * out["numerator"] / out["denominator"]
+    out["prior_value"] = np.nan
+    out["change"] = np.nan
+    out = out.astype(
+        {
+            "period": "datetime64[ns]",
+            "unit": "string",
+            "role": "string",
+            "value": "float64",
+            "numerator": "float64",
+            "denominator": "float64",
+            "people": "int64",
+            "system": "string",
+            "go_live": "datetime64[ns]",
+        }
+    )
+    out = out.sort_values(["go_live", "system", "period", "unit", "role"]).reset_index(drop=True)
+    return out[[*KPI_COLUMNS, "system", "go_live"]]
 
 
 def readiness_gaps(

@@ -78,12 +78,14 @@ def scope_controls(
 def load_kpis(da: DataAccess, names: list[str], freq: str, follow_mergers: bool) -> pd.DataFrame:
     """Stacked tidy KPI frame (``kpi`` column, ``suppressed`` flag) for the user, cached per data version.
 
+    The cache key is the user's role and unit scope (what the data layer lets them see), not their name, so
+    every executive shares one computation.
+
     KPIs over non-sensitive tables are computed in one aggregate call; each KPI that reads a sensitive table
     gets its own call so the data layer's small-group suppression works on one KPI's rows at a time.
     """
     user = da.user
     return _load_kpis(
-        user.username,
         user.role,
         tuple(sorted(user.units or ())),
         da.data_version(),
@@ -96,7 +98,6 @@ def load_kpis(da: DataAccess, names: list[str], freq: str, follow_mergers: bool)
 
 @st.cache_data(show_spinner="Computing KPIs…", ttl=900, max_entries=64)
 def _load_kpis(
-    username: str,
     role: str,
     units: tuple[str, ...],
     version: str,

@@ -62,8 +62,10 @@ else:
 
 st.divider()
 st.subheader("Patient experience and staffing")
+outcome_kpis = [OUTCOME, *[d.column for d in DRIVERS]]
+monthly_all = everything if freq == "M" else load_kpis(da, outcome_kpis, "M", follow)
 monthly = apply_filters(
-    load_kpis(da, [OUTCOME, *[d.column for d in DRIVERS]], "M", follow),
+    monthly_all.loc[monthly_all["kpi"].isin(outcome_kpis)],
     type(filters)("M", filters.start, filters.end, filters.units, follow),
 )
 model, reason = None, ""
