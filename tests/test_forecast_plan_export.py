@@ -112,3 +112,17 @@ def test_command_line_writes_the_plan_workbook(tmp_path, capsys):
     assert main(["--unit", "ICU", "--horizon", "7", "--out", str(out), "--store", url]) == 0
     assert "Forecast" in openpyxl.load_workbook(out).sheetnames
     assert "Wrote" in capsys.readouterr().out
+
+
+def test_sample_hospital_icu_plan_through_the_data_access_layer(sample_engine):
+    from access.data_access import DataAccess, UserContext
+
+    da = DataAccess(sample_engine, UserContext("head", "dept_head", frozenset({"ICU"})))
+    census = da.table("census", units=["ICU"])
+    since = census["timestamp"].max() - pd.Timedelta(weeks=8, days=1)
+    shifts = da.table("shifts", units=["ICU"], start=since)
+    plan = build_unit_plan(census, "ICU", "ICU", shifts, horizon_days=7, candidates=FAST)
+    assert plan.hourly.index[0] == census["timestamp"].max() + pd.Timedelta(hours=1)
+    assert plan.schedule_source == "scheduled shifts"
+    assert (plan_coverage(plan.plans["RN"].plan) >= plan.plans["RN"].need).all()
+    assert plan.summary.loc["RN", "understaffed_hours"] <= len(plan.gaps)
