@@ -107,8 +107,16 @@ def _busy_index(flow: PatientFlow, rn_supply: np.ndarray, unit: np.ndarray, star
     return (cs[unit, end] - cs[unit, start]) / np.maximum(end - start, 1)
 
 
-def _overtime(person: np.ndarray, day: np.ndarray, start: np.ndarray, hours: np.ndarray, exempt: np.ndarray):
-    """Hours of each shift beyond 40 in its pay week (Sunday-Saturday by shift start; FLSA 29 CFR 778.101)."""
+def overtime_by_pay_week(
+    person: np.ndarray, day: np.ndarray, start: np.ndarray, hours: np.ndarray, exempt: np.ndarray
+) -> np.ndarray:
+    """Overtime hours of each shift: the part of it beyond 40 h in its pay week (FLSA, 29 CFR 778.101).
+
+    Arrays are per shift: ``person`` (int), ``day`` (day number with day 0 a Sunday, so pay weeks
+    are ``day // 7``), ``start`` (sortable start time), ``hours`` (worked hours), ``exempt`` (bool,
+    no overtime). Shifts of a pay week count in start order; the shift that crosses 40 h has only
+    its excess as overtime. Per person and week the overtime sums to max(0, hours - 40).
+    """
     order = np.lexsort((start, day // 7, person))
     key = person[order] * 100000 + day[order] // 7
     h = hours[order]
@@ -145,7 +153,7 @@ def shifts_table(
     p_missed = 1 / (1 + np.exp(-(-2.2 + 2.5 * (busy - 1) + 0.5 * (PATTERN_LENGTH[pattern] == 12))))
     missed = rng.random(len(day)) < p_missed
     role = R.role[person]
-    overtime = _overtime(person, day, start, hours, _EXEMPT[role])
+    overtime = overtime_by_pay_week(person, day, start, hours, _EXEMPT[role])
     contract = np.isin(R.emp_type[person], (AGENCY, TRAVEL))
     frame = pd.DataFrame(
         {

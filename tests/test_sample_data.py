@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import mannwhitneyu
 
 from data_loaders import load_frames
@@ -16,6 +18,8 @@ from data_loaders.schema import TABLES
 from sample_data import config, generate_hospital
 from sample_data.__main__ import main
 from sample_data.canonical import DTYPES
+from sample_data.clock import build_clock
+from sample_data.tables import overtime_by_pay_week
 
 SHORT_UNITS = {u.unit_id for u in config.UNITS if u.coverage < 0.9}
 SHIPPED = Path(__file__).resolve().parent.parent / "sample_data"
@@ -291,3 +295,39 @@ def test_shipped_files_are_small_and_hold_every_table():
 def test_generation_rejects_a_non_positive_scale():
     with pytest.raises(ValueError, match="scale"):
         generate_hospital(scale=0, end=date(2026, 10, 31))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 20), st.sampled_from([4.0, 8.0, 12.0, 12.5])),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda s: (s[0], s[1]),
+    )
+)
+def test_overtime_per_pay_week_is_the_hours_beyond_40(rows):
+    person = np.array([r[0] for r in rows])
+    day = np.array([r[1] for r in rows])
+    hours = np.array([r[2] for r in rows])
+    overtime = overtime_by_pay_week(person, day, day * 24 + 7, hours, np.zeros(len(rows), dtype=bool))
+    assert ((overtime >= 0) & (overtime <= hours)).all()
+    frame = pd.DataFrame({"person": person, "week": day // 7, "hours": hours, "overtime": overtime})
+    weekly = frame.groupby(["person", "week"]).sum()
+    np.testing.assert_allclose(weekly["overtime"], np.maximum(0, weekly["hours"] - 40))
+    assert not overtime_by_pay_week(person, day, day * 24 + 7, hours, np.ones(len(rows), dtype=bool)).any()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(min_value=date(2021, 1, 1), max_value=date(2029, 12, 1)))
+def test_clock_night_from_19_to_07_lasts_12_hours_except_on_dst_nights(day):
+    clock = build_clock(day, day + pd.Timedelta(days=1), "America/New_York")
+    d = clock.index_of_day(day)
+    length = int(
+        clock.hour_index(np.array([d]), np.array([31]))[0] - clock.hour_index(np.array([d]), np.array([19]))[0]
+    )
+    aware = pd.DatetimeIndex([pd.Timestamp(day) + pd.Timedelta(hours=h) for h in (19, 31)]).tz_localize(
+        "America/New_York"
+    )
+    assert length == (aware[1] - aware[0]) / pd.Timedelta(hours=1)
+    assert length in (11, 12, 13)
