@@ -119,7 +119,7 @@ def test_ed_arrivals_peak_in_the_day_and_fall_at_night(small):
 def test_elective_units_admit_fewer_patients_at_weekends(medium):
     census = medium["census"]
     ms3 = census[census["unit"] == "MS3"]
-    weekend = ms3["timestamp"].dt.dayofweek >= 5
+    weekend = ms3["timestamp"].dt.day_of_week >= 5
     assert ms3.loc[weekend, "arrivals"].mean() < 0.9 * ms3.loc[~weekend, "arrivals"].mean()
 
 
