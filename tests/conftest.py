@@ -11,7 +11,10 @@ SAMPLE_TEST_SCALE = float(os.environ.get("TEST_SAMPLE_SCALE", "0.05"))
 
 @pytest.fixture(scope="session")
 def sample_engine(tmp_path_factory):
-    """Engine of a store holding the sample hospital at a small scale (about 100 employees) and demo accounts."""
+    """Engine of a store holding the sample hospital at a small scale and the demo accounts.
+
+    Scale 0.05 is about 190 people at a time; census is two years hourly at any scale.
+    """
     from access.bootstrap import load_sample_hospital, open_store
 
     path = tmp_path_factory.mktemp("sample_store") / "store.sqlite"
