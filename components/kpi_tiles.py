@@ -81,8 +81,9 @@ def load_kpis(da: DataAccess, names: list[str], freq: str, follow_mergers: bool)
     The cache key is the user's role and unit scope (what the data layer lets them see), not their name, so
     every executive shares one computation.
 
-    KPIs over non-sensitive tables are computed in one aggregate call; each KPI that reads a sensitive table
-    gets its own call so the data layer's small-group suppression works on one KPI's rows at a time.
+    KPIs over non-sensitive tables are computed in one aggregate call; KPIs that read sensitive tables are
+    computed in one call per set of tables (eNPS and pulse average share one), with ``kpi`` as a suppression
+    dimension so complementary suppression never mixes two KPIs' rows.
     """
     user = da.user
     return _load_kpis(
@@ -117,12 +118,16 @@ def _load_kpis(
                 value_columns=catalogue.VALUE_COLUMNS,
             )
         )
+    by_tables: dict[tuple[str, ...], list[str]] = {}
     for name in sensitive:
+        by_tables.setdefault(tuple(catalogue.tables_for([name])), []).append(name)
+    for tables, group in by_tables.items():
         parts.append(
             _da.aggregate(
-                lambda t, n=name: catalogue.compute_many([n], t, freq, follow_mergers),
-                tables=catalogue.tables_for([name]),
+                lambda t, g=group: catalogue.compute_many(g, t, freq, follow_mergers),
+                tables=list(tables),
                 value_columns=catalogue.VALUE_COLUMNS,
+                dimensions=("kpi", "unit", "role", "period"),
             )
         )
     parts = [p for p in parts if not p.empty]

@@ -220,3 +220,20 @@ def test_recruiting_page_shows_open_requisitions_and_skills_gap(store_url, monke
     columns = [set(d.value.columns) for d in app.dataframe]
     assert any("open_days" in c for c in columns)
     assert any("staff_with_skill" in c for c in columns)
+
+
+def test_sensitive_kpis_reach_executives_only_as_suppressed_aggregates(store_url):
+    import streamlit as st
+
+    from access.data_access import DataAccess, UserContext
+    from components.kpi_tiles import load_kpis
+
+    st.cache_data.clear()
+    engine = open_store(store_url)
+    da = DataAccess(engine, UserContext("exec", "executive"))
+    frame = load_kpis(da, ["absence_rate", "enps", "pulse_average", "headcount"], "M", True)
+    sensitive = frame.loc[frame["kpi"].isin(["absence_rate", "enps", "pulse_average"])]
+    small = sensitive.loc[sensitive["people"].isna() | (sensitive["people"] < 5)]
+    assert not small.empty, "the fixture has small groups (one unit-role of 1-4 people)"
+    assert small["value"].isna().all() and small["suppressed"].all()
+    assert frame.loc[frame["kpi"] == "headcount", "value"].notna().any()
