@@ -560,3 +560,38 @@ def test_readiness_gap_counts_give_numbers_without_names(rollouts, training, emp
     counts = kpis.readiness_gap_counts(rollouts, training, employees, as_of="2025-01-25")
     assert "last_name" not in counts.columns
     assert counts.set_index("role")["not_ready"].to_dict() == {"CNA": 1, "RN": 1}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C"]),
+            st.sampled_from(["RN", "CNA"]),
+            st.integers(min_value=0, max_value=700),
+            st.one_of(st.none(), st.integers(min_value=0, max_value=700)),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_turnover_totals_add_up_over_units_and_are_never_negative(people):
+    day0 = pd.Timestamp("2024-01-01")
+    rows = [
+        {
+            "employee_id": f"P{i}",
+            "unit": unit,
+            "role": role,
+            "hire_date": day0 + pd.Timedelta(days=hired),
+            "termination_date": day0 + pd.Timedelta(days=hired + stay) if stay is not None else pd.NaT,
+            "termination_reason": "voluntary",
+        }
+        for i, (unit, role, hired, stay) in enumerate(people)
+    ]
+    out = kpis.turnover_rate(pd.DataFrame(rows), "Q", start="2024-01-01", end="2026-12-31")
+    assert (out["value"].dropna() >= 0).all()
+    units = (
+        out.loc[(out["unit"] != "All") & (out["role"] == "All")].groupby("period")[["numerator", "denominator"]].sum()
+    )
+    total = out.loc[(out["unit"] == "All") & (out["role"] == "All")].set_index("period")[["numerator", "denominator"]]
+    pd.testing.assert_frame_equal(units.sort_index(), total.sort_index(), check_names=False, check_exact=False)
