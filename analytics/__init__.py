@@ -1,0 +1,11 @@
+"""Workforce KPIs and the analyses built on them — pure functions, no UI.
+
+- :mod:`analytics.kpis` — one function per KPI (``turnover_rate``, ``vacancy_rate``, ``hppd`` …) returning a tidy
+  frame by period, unit and role with the change against the prior period (formulas: ``docs/kpis.md``).
+- :mod:`analytics.periods` — month/quarter/year periods; hours split at period boundaries, time-zone aware.
+- :mod:`analytics.catalogue` — labels, units and tables of each KPI; one ``compute`` call from a table dict.
+- :mod:`analytics.reference_benchmarks` — published reference values with source and year.
+- :mod:`analytics.outcomes` — patient experience against staffing (OLS, clustered by unit).
+- :mod:`analytics.recruiting` — requisition pipeline and skills gap.
+- :mod:`analytics.board_report` — the board report workbook (XLSX, formula-safe).
+"""
