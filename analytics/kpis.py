@@ -984,6 +984,7 @@ def training_compliance(
     *,
     categories: Sequence[str] | None = None,
     courses: Sequence[str] | None = None,
+    as_of: object = None,
     units: pd.DataFrame | None = None,
     follow_mergers: bool = False,
     start: object = None,
@@ -991,10 +992,11 @@ def training_compliance(
 ) -> pd.DataFrame:
     """Training compliance (%): assignments completed by their due date / assignments due × 100.
 
-    An assignment counts in the period of its ``due_date`` (assignments without a due date are not
-    measured); it is compliant when ``completion_date ≤ due_date``. ``categories`` (e.g. ``("EMR", "HIS",
-    "telemedicine")``) or ``courses`` (e.g. :func:`rollout_courses`) narrow it to required tech-rollout
-    courses. Definition as in the Joint Commission / LMS "completed on time" measure. ``numerator`` =
+    An assignment counts in the period of its ``due_date`` once that date has passed by ``as_of`` (default:
+    the latest completion date in the data — an assignment not yet due cannot be late; assignments without a
+    due date are not measured); it is compliant when ``completion_date ≤ due_date``. ``categories`` (e.g.
+    ``("EMR", "HIS", "telemedicine")``) or ``courses`` (e.g. :func:`rollout_courses`) narrow it to required
+    tech-rollout courses. This is the usual learning-system "completed on time" measure. ``numerator`` =
     on-time completions, ``denominator`` = assignments due.
     """
     freq = check_freq(freq)
@@ -1007,8 +1009,10 @@ def training_compliance(
     rows = _attach_employee(rows.drop(columns=["unit", "role"], errors="ignore"), emp)
     due = _dates(rows, "due_date")
     done = _dates(rows, "completion_date")
+    cutoff = pd.Timestamp(as_of) if as_of is not None else done.max()
+    measurable = due.notna() & ((due <= cutoff) if pd.notna(cutoff) else True)
     rows = rows.assign(period=period_start(due, freq), den=1.0, num=(done.notna() & (done <= due)).astype(float))
-    rows = rows.loc[due.notna().to_numpy()]
+    rows = rows.loc[measurable.to_numpy()]
     periods = window([rows["period"]], freq, start, end)
     if rows.empty or len(periods) == 0:
         return _empty(freq)

@@ -351,11 +351,16 @@ def training() -> pd.DataFrame:
 
 
 def test_training_compliance_is_on_time_completions_over_assignments_due(training, employees):
-    out = kpis.training_compliance(training, employees, "M")
+    out = kpis.training_compliance(training, employees, "M", as_of="2025-03-31")
     assert _value(out, JAN) == pytest.approx(100 / 3)  # EMR-101 on time (E1); late (E3); FIRE not done
     assert _value(out, FEB) == pytest.approx(100.0)
-    emr = kpis.training_compliance(training, employees, "M", categories=("EMR",))
+    emr = kpis.training_compliance(training, employees, "M", categories=("EMR",), as_of="2025-03-31")
     assert _value(emr, JAN) == pytest.approx(50.0)
+
+
+def test_assignment_not_yet_due_is_not_counted_as_late(training, employees):
+    out = kpis.training_compliance(training, employees, "M")  # as_of = latest completion, 3 Feb 2025
+    assert set(out["period"]) == {JAN}
 
 
 @pytest.fixture
