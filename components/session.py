@@ -12,15 +12,22 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.engine import Engine
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access import audit, oidc
 from access.auth import Account, Administration
 from access.bootstrap import load_sample_hospital, open_store, sample_scale, should_bootstrap_sample
 from access.data_access import AccessDenied, DataAccess
+from components.page_registry import PAGES
 from data_loaders.store import is_empty
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+OPEN_TO_ALL = frozenset({PROJECT_DIR / "pages" / "home.py", PROJECT_DIR / "app.py"})
+"""Scripts every signed-in role may run; any other page must be registered for the role in ``PAGES``."""
 
 SESSION_TIMEOUT_MINUTES = 30
 """Inactivity time-out. HIPAA §164.312(a)(2)(iii) asks for automatic logoff; 15-30 minutes is the usual setting."""
@@ -121,12 +128,46 @@ def current_account() -> Account | None:
     return account
 
 
+def _running_page() -> Path | None:
+    """The page script this run executes, or None outside a script run."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) or {}
+    path = info.get("script_path")
+    return Path(path).resolve() if path else None
+
+
+def page_allowed(role: str, page: Path) -> bool:
+    """Whether ``role`` may run the page script ``page`` (registered for the role in ``PAGES``, or open to all)."""
+    if page in OPEN_TO_ALL:
+        return True
+    return any((PROJECT_DIR / spec.path).resolve() == page and role in spec.roles for spec in PAGES)
+
+
+def _require_page_for_role(account: Account) -> None:
+    """Stop a page the role is not offered, however it was reached.
+
+    ``st.navigation`` in app.py offers each role its pages only. This second check covers a page script started
+    any other way, e.g. Streamlit's legacy multipage mode, which a fresh server process uses for a URL such as
+    ``/admin_audit`` until app.py has run once (it runs the file from ``pages/`` directly).
+    """
+    page = _running_page()
+    if page is None or page_allowed(account.role, page):
+        return
+    audit.record(get_engine(), account.username, "page_view", {"page": page.name, "denied": True})
+    st.error("This page is not available to your role.")
+    st.stop()
+
+
 def current_access() -> DataAccess:
-    """The :class:`DataAccess` for the signed-in user; stops the page if nobody is signed in."""
+    """The :class:`DataAccess` for the signed-in user; stops the page if nobody is signed in, or if the running
+    page is not offered to the user's role."""
     account = current_account()
     if account is None:
         st.warning("Please sign in.")
         st.stop()
+    _require_page_for_role(account)
     engine = get_engine()
     return DataAccess(engine, account.context(), audit=functools.partial(audit.record, engine))
 
@@ -137,6 +178,7 @@ def current_admin() -> Administration:
     if account is None:
         st.warning("Please sign in.")
         st.stop()
+    _require_page_for_role(account)
     try:
         return Administration(get_engine(), account.context())
     except AccessDenied as denied:

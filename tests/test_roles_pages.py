@@ -313,3 +313,41 @@ def test_burnout_page_unit_filter_is_a_projection_of_one_suppressed_table(sample
     units = full.loc[full["unit"] != "All", "unit"].tolist()
     for subset in (units[:2], units[-1:]):
         pd.testing.assert_frame_equal(unit_burnout_summary(da, as_of, units=subset), _projection(full, subset))
+
+
+# -- a page reached outside the role's navigation ---------------------------------------------------------------------
+@pytest.fixture
+def legacy_app_for(sample_engine, monkeypatch):
+    """AppTest WITHOUT the multipage-v2 shim: with a pages/ folder each run starts in Streamlit's legacy mode, which
+    runs a page file directly (as a fresh server does for a page URL before app.py has run once)."""
+    monkeypatch.setenv("HOSPITAL_STORE_URL", str(sample_engine.url))
+    monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")
+    session.get_engine.clear()
+
+    def start(role: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=300)
+        at.session_state["account"] = get_account(sample_engine, ACCOUNTS[role])
+        at.session_state["last_seen"] = time.monotonic()
+        return at  # not run yet: the first run goes straight to the page switched to, as a URL would
+
+    yield start
+    session.get_engine.clear()
+
+
+@pytest.mark.parametrize(("role", "path"), [(r, p) for r, p in _not_offered() if r in ("dept_head", "executive")])
+def test_page_started_outside_the_navigation_still_refuses_the_role(legacy_app_for, sample_engine, role, path):
+    at = legacy_app_for(role).switch_page(path).run()
+    assert not any("You are signed in as" in m.value for m in at.markdown)  # app.py did not run: the page did
+    assert any("not available to your role" in e.value for e in at.error)
+    assert not at.dataframe and not at.table and not at.get("plotly_chart") and not at.metric
+    from access import audit
+
+    denied = audit.search(sample_engine, action="page_view", username=ACCOUNTS[role], text='"denied": true', limit=1)
+    assert Path(path).name in denied.iloc[0]["details"]
+
+
+def test_every_page_file_is_registered_or_open_to_all():
+    """A page file that is not in the registry would be refused to everyone; registering it is the way in."""
+    registered = {(PROJECT / p.path).resolve() for p in PAGES} | set(session.OPEN_TO_ALL)
+    unregistered = [p.name for p in (PROJECT / "pages").glob("*.py") if p.resolve() not in registered]
+    assert unregistered == []
