@@ -129,13 +129,14 @@ def current_account() -> Account | None:
 
 
 def _running_page() -> Path | None:
-    """The page script this run executes, or None outside a script run."""
+    """The page script this run executes under a main script (app.py), or None outside a script run or when the
+    page file itself is the main script (page tests that run one file; in production the main script is app.py)."""
     ctx = get_script_run_ctx()
     if ctx is None:
         return None
     info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) or {}
-    path = info.get("script_path")
-    return Path(path).resolve() if path else None
+    path = Path(info["script_path"]).resolve() if info.get("script_path") else None
+    return None if path is None or path == Path(ctx.main_script_path).resolve() else path
 
 
 def page_allowed(role: str, page: Path) -> bool:
