@@ -8,10 +8,12 @@ for any input. A driver whose feature is missing for a person contributes 0 (no 
 ``coverage`` column gives the share of the total weight that had data, so a low index with low coverage reads
 as "unknown", not "fine".
 
-Thresholds and weights are grounded in the cited studies; the weights rank drivers by the strength and
-consistency of the published associations with burnout (emotional exhaustion, the core Maslach Burnout
-Inventory dimension; Maslach & Jackson 1981, J Occup Behav 2(2):99-113). They are a transparent house model, not
-a fitted one: ``docs/risk_model.md`` gives each source and the reasoning.
+The cited studies support the direction of each driver (what is associated with burnout or fatigue); the
+exact thresholds and weights are house choices informed by them, not values taken from the studies. The weights
+rank drivers by our reading of the strength and consistency of the published associations with burnout
+(emotional exhaustion, the core Maslach Burnout Inventory dimension; Maslach & Jackson 1981, J Occup Behav
+2(2):99-113). They are a transparent house model, not a fitted one: ``docs/risk_model.md`` gives each source
+and the reasoning.
 """
 
 from __future__ import annotations
@@ -64,9 +66,9 @@ DRIVERS: tuple[Driver, ...] = (
         0.0,
         12.0,
         0.15,
-        "Dall'Ora et al. 2015, BMJ Open 5:e008331: overtime associated with burnout; Bae & Fabry 2014, Nurs Outlook "
-        "62(2):138-156 (review): mandatory and voluntary overtime linked to nurse and patient harm. 12 h/week = one "
-        "extra 12-hour shift a week.",
+        "Bae & Fabry 2014, Nurs Outlook 62(2):138-156 (systematic review): strong evidence linking long work "
+        "hours/overtime to adverse nurse outcomes; evidence for patient outcomes not yet conclusive. Threshold "
+        "(house choice): 12 h/week = one extra 12-hour shift a week.",
     ),
     Driver(
         "long_shifts",
@@ -75,8 +77,9 @@ DRIVERS: tuple[Driver, ...] = (
         0.0,
         1.0,
         0.10,
-        "Dall'Ora et al. 2015, BMJ Open 5:e008331: shifts >= 12 h vs <= 8 h, burnout (emotional exhaustion) "
-        "OR 1.26; Stimpfel, Sloane & Aiken 2012, Health Aff 31(11):2501-2509: odds of burnout rise with shift length.",
+        "Dall'Ora et al. 2015, BMJ Open 5(9):e008331: shifts >= 12 h vs <= 8 h, burnout (emotional exhaustion) "
+        "aOR 1.26; Stimpfel, Sloane & Aiken 2012, Health Aff 31(11):2501-2509: nurses on shifts of 10 h or longer "
+        "up to 2.5 times as likely to report burnout as those on shorter shifts.",
     ),
     Driver(
         "quick_returns",
@@ -85,9 +88,10 @@ DRIVERS: tuple[Driver, ...] = (
         0.0,
         4.0,
         0.12,
-        "Vedaa et al. 2016, Ergonomics 59(1):1-14 (review): quick returns (< 11 h rest) linked to short sleep, "
-        "fatigue and sick leave; Geiger-Brown & Trinkoff 2010, J Nurs Manag 18(6):712-715: insufficient recovery "
-        "between 12-hour shifts. 4 in 4 weeks = one a week.",
+        "Vedaa et al. 2016, Ergonomics 59(1):1-14 (systematic review; quick return = 11.0 h or less between "
+        "shifts): some evidence of shorter sleep, sleepiness and fatigue, evidence on chronic health inconclusive; "
+        "Geiger-Brown & Trinkoff 2010, J Nurs Adm 40(3) (Is it time to pull the plug on 12-hour shifts? Part 1): "
+        "evidence against long shifts. Threshold (house choice): 4 in 4 weeks = one a week.",
     ),
     Driver(
         "consecutive_days",
@@ -96,8 +100,9 @@ DRIVERS: tuple[Driver, ...] = (
         3.0,
         7.0,
         0.08,
-        "Geiger-Brown et al. 2012, Chronobiol Int 29(2):211-219: fatigue accumulates over three consecutive 12-hour "
-        "shifts; 7 in a row leaves no weekly rest day (EU Directive 2003/88/EC, Article 5).",
+        "Geiger-Brown et al. 2012, Chronobiol Int 29(2):211-219: over three consecutive 12-hour shifts nurses slept "
+        "about 5.5 h between shifts, grew sleepier each shift and accrued a sleep debt; 7 days in a row normally "
+        "leaves no 24-hour weekly rest (EU Directive 2003/88/EC, Article 5).",
     ),
     Driver(
         "night_work",
@@ -106,8 +111,9 @@ DRIVERS: tuple[Driver, ...] = (
         0.0,
         0.75,
         0.08,
-        "Caruso 2014, Rehabil Nurs 39(1):16-25: night and rotating shift work disturb sleep and raise fatigue; "
-        "night shift as defined in EU Directive 2003/88/EC, Article 2.",
+        "Caruso 2014, Rehabil Nurs 39(1):16-25 (review): shift work and long hours raise the risk of short and "
+        "disturbed sleep, fatigue-related errors and chronic disease; night shift follows the night time and night "
+        "worker definitions of EU Directive 2003/88/EC, Article 2(3)-(4). Threshold (house choice): 0.75.",
     ),
     Driver(
         "missed_breaks",
@@ -116,9 +122,11 @@ DRIVERS: tuple[Driver, ...] = (
         0.0,
         0.5,
         0.07,
-        "Rogers, Hwang & Scott 2004, J Nurs Adm 34(11):512-519 (393 RNs took a break free of patient care on fewer "
-        "than half of shifts; linked to fatigue and burnout); Witkoski & Dickson 2010, Workplace Health Saf "
-        "58(11):489-497 (review). Threshold: missing every other break is full concern (house choice).",
+        "Rogers, Hwang & Scott 2004, J Nurs Adm 34(11): 393 RNs had a break free of patient care on fewer than "
+        "half of shifts; skipped breaks were not linked to more errors, and the burnout link is the authors' "
+        "hypothesis, not a finding; Witkoski & Dickson 2010, AAOHN J (now Workplace Health Saf) 58(11):489-497 "
+        "(review: long hours without adequate breaks, fatigue). Threshold: missing every other break is full "
+        "concern (house choice).",
     ),
     Driver(
         "patients_per_rn",
@@ -127,8 +135,9 @@ DRIVERS: tuple[Driver, ...] = (
         0.0,
         2.0,
         0.12,
-        "Aiken et al. 2002, JAMA 288(16):1987-1993: each additional patient per nurse raised the odds of burnout "
-        "by 23%. Measured as patients per RN above the California Title 22 s.70217 ratio for the unit type; "
+        "Aiken et al. 2002, JAMA 288(16):1987-1993 (cross-sectional, 168 Pennsylvania hospitals): each additional "
+        "patient per nurse was associated with 23% higher odds of high burnout (OR 1.23). Measured here as patients "
+        "per RN above the California Title 22 s.70217 ratio for the unit type (house choice of baseline); "
         "+2 patients = 1.23^2 = 1.51 times the odds.",
     ),
     Driver(
@@ -138,8 +147,9 @@ DRIVERS: tuple[Driver, ...] = (
         0.0,
         4.0,
         0.06,
-        "Borritz et al. 2006, Occup Environ Med 63(2):98-106: burnout predicts sickness absence, so sick hours are "
-        "a marker. 4 h/week = about one 12-hour shift in three weeks.",
+        "Borritz et al. 2006, Occup Environ Med 63(2):98-106: burnout predicted later sickness absence (+1 SD "
+        "burnout, 21% more absence days), so sick hours are a marker. Threshold (house choice): 4 h/week = about "
+        "one 12-hour shift in three weeks.",
     ),
     Driver(
         "pto_not_taken",
@@ -148,8 +158,9 @@ DRIVERS: tuple[Driver, ...] = (
         0.25,
         1.0,
         0.04,
-        "de Bloom et al. 2009, J Occup Health 51(1):13-25 (meta-analysis): vacations restore health and well-being; "
-        "expected PTO per risk_features.PTO_HOURS_PER_YEAR_AT_1_FTE (BLS).",
+        "de Bloom et al. 2009, J Occup Health 51(1):13-25 (meta-analysis of 7 studies): vacation has small positive "
+        "effects on health and well-being that fade soon after return to work; expected leave per "
+        "risk_features.PTO_HOURS_PER_YEAR_AT_1_FTE (BLS paid vacation).",
     ),
     Driver(
         "pulse_score",
@@ -158,8 +169,9 @@ DRIVERS: tuple[Driver, ...] = (
         3.5,
         2.0,
         0.08,
-        "Self-reported workload, support and burnout items (Maslach Burnout Inventory dimensions as context): "
-        "3.5 of 5 is neutral-positive, 2 of 5 is disagreement on average.",
+        "Self-reported workload, support and burnout items (Maslach Burnout Inventory dimensions as context; the "
+        "pulse survey is not the MBI): 3.5 of 5 is neutral-positive, 2 of 5 is disagreement on average (house "
+        "thresholds).",
     ),
     Driver(
         "pulse_decline",
@@ -177,8 +189,9 @@ DRIVERS: tuple[Driver, ...] = (
         0.0,
         4.0,
         0.03,
-        "Shanafelt et al. 2016, Mayo Clin Proc 91(7):836-848: EHR and computerised order entry use associated with "
-        "burnout; required courses around a go-live add to workload.",
+        "Shanafelt et al. 2016, Mayo Clin Proc (US physicians, not nurses): computerised physician order entry use "
+        "associated with burnout (OR 1.29), EHR use not after adjustment. That required courses around a go-live "
+        "add to burnout is a house assumption, not a finding.",
     ),
     Driver(
         "short_sleep",
@@ -187,8 +200,8 @@ DRIVERS: tuple[Driver, ...] = (
         7.0,
         5.0,
         0.04,
-        "Watson et al. 2015, Sleep 38(6):843-844 (AASM/SRS consensus): adults need 7 h or more per night; "
-        "5 h or less is full concern.",
+        "Watson et al. 2015, Sleep 38(6):843-844 (AASM/SRS consensus): adults should sleep 7 h or more per night; "
+        "5 h or less is full concern (house choice).",
     ),
 )
 """The index's drivers; weights sum to 1."""

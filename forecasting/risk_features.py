@@ -29,7 +29,8 @@ LONG_WEEKS = 12
 QUICK_RETURN_REST_HOURS = 11.0
 """Minimum daily rest, hours: EU Working Time Directive 2003/88/EC, Article 3 ("a minimum daily rest period
 of 11 consecutive hours per 24-hour period"). Rest strictly shorter than this is a quick return; exactly
-11 h is not (Vedaa et al. 2016, Ergonomics 59(1):1-14, define quick returns as < 11 h between shifts)."""
+11 h is not, because it meets the Directive's minimum. Note that Vedaa et al. 2016 (Ergonomics 59(1):1-14)
+define quick returns as 11.0 h or less between shifts, so this count is slightly narrower than theirs."""
 
 NIGHT_WINDOW = (23, 6)
 """Night period, local hours [23:00, 06:00): the default "night time" of the UK Working Time Regulations 1998,
@@ -40,8 +41,8 @@ NIGHT_SHIFT_MIN_HOURS = 3.0
 (a night worker works "at least three hours of his daily working time" during night time)."""
 
 LONG_SHIFT_HOURS = 12.0
-"""A long shift lasts 12 h or more: Dall'Ora et al. 2015, BMJ Open 5:e008331 (shifts >= 12 h associated with
-burnout, job dissatisfaction and intention to leave among 31,627 European nurses)."""
+"""A long shift lasts 12 h or more: Dall'Ora et al. 2015, BMJ Open 5(9):e008331 (shifts >= 12 h, compared with
+<= 8 h, associated with burnout, job dissatisfaction and intention to leave among 31,627 European nurses)."""
 
 STANDARD_WEEK_HOURS = 40.0
 """Hours per week at 1.0 FTE (schema ``employees.fte``) and the US FLSA overtime threshold (29 U.S.C. 207(a)),
@@ -49,8 +50,9 @@ used to derive overtime when a timecard export does not give ``overtime_hours``.
 
 PTO_HOURS_PER_YEAR_AT_1_FTE = 120.0
 """Expected paid time off, hours per year at 1.0 FTE: 15 days of 8 h, the mean paid vacation of US private
-industry workers after 5 years of service (US Bureau of Labor Statistics, National Compensation Survey,
-Employee Benefits in the United States, March 2023). Prorated by FTE and by weeks employed in the window."""
+industry workers after 5 years of service (US Bureau of Labor Statistics, National Compensation Survey, paid
+vacation provisions, December 2022 estimates, published April 2023; paid vacation only, excluding holidays and
+sick leave; the 8 h day is a house conversion). Prorated by FTE and by weeks employed in the window."""
 
 TRAINING_WINDOW_WEEKS = 4
 """Training load counts required courses due, and unit go-lives, within +/- 4 weeks of the as-of date."""
