@@ -112,3 +112,18 @@ def test_an_identity_not_in_the_users_table_is_refused_and_audited(oidc_server, 
     assert page.get_by_role("button", name="Sign out", exact=True).count() == 0
     failed = audit.search(oidc_server.engine, action="sign_in_failed", username="mallory@example.org")
     assert len(failed) == 1 and '"method": "oidc"' in failed.iloc[0]["details"]
+
+
+def test_sign_out_ends_the_identity_provider_session_too_and_is_audited(oidc_server, page):
+    _through_provider(page, oidc_server, lambda p: p.get_by_role("button", name=REGISTERED).click())
+    page.get_by_role("button", name="Sign out", exact=True).wait_for(timeout=60_000)
+    wait_for_app_idle(page)
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    page.get_by_role("button", name="End session").click(timeout=60_000)  # the provider's logout page
+    page.get_by_role("button", name="Sign in with Hospital").wait_for(timeout=60_000)
+    screenshot(page, "oidc-signed-out")
+    page.goto(oidc_server.url)  # a new session: the identity cookie is gone, nobody is signed in
+    page.get_by_role("button", name="Sign in with Hospital").wait_for(timeout=60_000)
+    assert page.get_by_role("button", name="Sign out", exact=True).count() == 0
+    entry = audit.search(oidc_server.engine, action="sign_out", username=REGISTERED).iloc[0]
+    assert '"method": "oidc"' in entry["details"] and '"reason": "signed out"' in entry["details"]
