@@ -172,3 +172,18 @@ def test_unknown_oidc_identity_is_refused_once_with_a_clear_message(app, store, 
     assert any("not registered" in e.value for e in app.error)
     assert "Sign out of single sign-on" in [b.label for b in app.button]
     assert len(audit.search(store[1], action="sign_in_failed")) == before + 1
+
+
+def test_oidc_session_time_out_also_ends_the_identity_cookie(app, store, clock):
+    app.secrets = AUTH_SECRETS
+    app.user = {"is_logged_in": True, "email": "ann@example.org", "sub": "kc-1", "provider": "keycloak"}
+    app.run()
+    assert app.session_state["sign_in_method"] == "oidc"
+    clock.now += session.SESSION_TIMEOUT_MINUTES * 60 + 1
+    app.run()
+    assert "account" not in app.session_state
+    assert not app.user.get("is_logged_in")  # st.logout() ran: the identity is gone from this session
+    app.run()
+    assert "account" not in app.session_state  # and is not used to sign straight back in
+    entry = _latest(store[1], "sign_out")
+    assert entry["username"] == "ann@example.org" and '"method": "oidc"' in entry["details"]
