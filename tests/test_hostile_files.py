@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import io
 import struct
+import time
 import tomllib
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from access import auth
+from access.bootstrap import open_store
+from components import session
 from data_loaders import load_file
 from data_loaders.export import to_safe_csv, to_safe_xlsx
 from data_loaders.settings import max_upload_mb
 from tests.bad_files import rewrite_member, xlsx_bytes
+from tests.test_auth_session import APP, navigation_v2  # noqa: F401 (fixture)
 
 PROJECT = Path(__file__).resolve().parents[1]
 UNITS = [["Unit ID", "Unit Name", "Unit Type"], ["ICU", "Intensive care", "ICU"], ["ED", "Emergency", "ED"]]
@@ -186,3 +192,41 @@ def test_no_page_renders_through_unsafe_html():
         if "unsafe_allow_html" in p.read_text() or "st.html(" in p.read_text()
     ]
     assert offenders == []
+
+
+@pytest.fixture
+def import_page(tmp_path, monkeypatch, navigation_v2):  # noqa: F811
+    """The data import page as the HR officer, on an empty store with demo accounts."""
+    engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    auth.create_demo_accounts(engine)
+    monkeypatch.setenv("HOSPITAL_STORE_URL", str(engine.url))
+    monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")
+    session.get_engine.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["account"] = auth.get_account(engine, "demo.hr")
+    at.session_state["last_seen"] = time.monotonic()
+    at.run().switch_page("pages/data_import.py").run()
+    yield at
+    session.get_engine.clear()
+
+
+def _shown(at: AppTest) -> str:
+    texts = [str(e.value) for kind in ("error", "warning", "info", "markdown", "caption") for e in at.get(kind)]
+    frames = [el.value.astype(str).to_csv() for el in at.dataframe if isinstance(el.value, pd.DataFrame)]
+    return " ".join(texts + frames)
+
+
+def test_import_page_refuses_an_upload_over_the_limit_unread(import_page, monkeypatch):
+    monkeypatch.setenv("HOSPITAL_MAX_UPLOAD_MB", "1")
+    at = import_page.run()
+    at.get("file_uploader")[0].upload("big.csv", b"Unit ID,Unit Name\n" + b"ICU,Intensive care\n" * 80_000).run()
+    assert any("larger than the 1 MB limit and was not read" in e.value for e in at.error)
+    assert not [b for b in at.button if b.label.startswith("Import ")]
+
+
+def test_import_page_shows_why_a_zip_bomb_was_refused_and_offers_no_import(import_page, tmp_path):
+    data = high_ratio_zip_bomb(tmp_path).read_bytes()
+    at = import_page
+    at.get("file_uploader")[0].upload("bomb.xlsx", data).run()
+    assert "zip bomb" in _shown(at).lower()
+    assert not [b for b in at.button if b.label.startswith("Import ")]
