@@ -90,17 +90,16 @@ else:
 st.divider()
 st.subheader("Board report")
 scope = "all units" if len(filters.units) == len(da.visible_units()) else ", ".join(filters.units)
-report = board_report_xlsx(
-    frame,
-    benchmarks(),
-    outcome=model,
-    outcome_reason=reason,
-    scope=f"{scope} · {filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}",
-    generated=datetime.now(),
-)
 st.download_button(
     "Download board report (XLSX)",
-    report,
+    lambda: board_report_xlsx(
+        frame,
+        benchmarks(),
+        outcome=model,
+        outcome_reason=reason,
+        scope=f"{scope} · {filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}",
+        generated=datetime.now(),
+    ),
     file_name=f"board_report_{pd.Timestamp.today():%Y%m%d}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

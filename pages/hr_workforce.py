@@ -70,7 +70,7 @@ else:
     export = frame.assign(label=frame["kpi"].map(lambda k: KPIS[k].label))
     st.download_button(
         "Download these KPIs (CSV)",
-        to_safe_csv(export),
+        lambda: to_safe_csv(export),
         file_name=f"workforce_kpis_{pd.Timestamp.today():%Y%m%d}.csv",
         mime="text/csv",
         icon=":material/download:",

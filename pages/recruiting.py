@@ -110,7 +110,7 @@ else:
     )
 st.download_button(
     "Download open requisitions (CSV)",
-    to_safe_csv(open_now),
+    lambda: to_safe_csv(open_now),
     file_name=f"open_requisitions_{as_of:%Y%m%d}.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -101,7 +101,7 @@ if names_allowed:
         )
         st.download_button(
             "Download the list (CSV)",
-            to_safe_csv(shown),
+            lambda: to_safe_csv(shown),
             file_name=f"not_ready_{today:%Y%m%d}.csv",
             mime="text/csv",
             icon=":material/download:",
