@@ -8,6 +8,9 @@ data-access layer.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import pandas as pd
 import streamlit as st
 
@@ -27,7 +30,16 @@ SERVICE_LEVEL_LABELS = {
 USUAL_PATTERN_WEEKS = 8
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False)
+def _plan_cache() -> tuple[OrderedDict, threading.Lock]:
+    """Plans shared across sessions, newest last (at most PLAN_CACHE_SIZE). A plain LRU rather than st.cache_data
+    because building a plan draws a progress bar, which st.cache_data cannot replay."""
+    return OrderedDict(), threading.Lock()
+
+
+PLAN_CACHE_SIZE = 64
+
+
 def load_plan(
     unit: str,
     horizon_days: int,
@@ -41,6 +53,33 @@ def load_plan(
     _progress=None,
 ) -> UnitPlan:
     """The unit's plan, cached on small inputs (unit, horizon, service level, staffing rule, schedule, data version)."""
+    key = (unit, horizon_days, service_level, patients_per_rn, patients_per_cna, hppd, with_schedule, data_version)
+    plans, lock = _plan_cache()
+    with lock:
+        if key in plans:
+            plans.move_to_end(key)
+            return plans[key]
+    plan = _build_plan(
+        unit, horizon_days, service_level, patients_per_rn, patients_per_cna, hppd, with_schedule, _da, _progress
+    )
+    with lock:
+        plans[key] = plan
+        while len(plans) > PLAN_CACHE_SIZE:
+            plans.popitem(last=False)
+    return plan
+
+
+def _build_plan(
+    unit: str,
+    horizon_days: int,
+    service_level: str,
+    patients_per_rn: float,
+    patients_per_cna: float | None,
+    hppd: float | None,
+    with_schedule: bool,
+    _da: DataAccess,
+    _progress=None,
+) -> UnitPlan:
     units = _da.table("units", units=[unit])
     row = units.iloc[0]
     census = _da.table("census", units=[unit])
