@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.session import record_export
 from data_loaders.export import to_safe_csv
 
 
@@ -56,5 +57,7 @@ def render_load_report(result, key: str) -> None:
         file_name="import_problems.csv",
         mime="text/csv",
         key=f"{key}_problems_download",
+        on_click=record_export,
+        args=("import problem report", "import_problems.csv", len(problems)),
         icon=":material/download:",
     )

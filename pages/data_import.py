@@ -11,7 +11,7 @@ import streamlit as st
 
 from access.data_access import AccessDenied
 from components.load_report import render_load_report
-from components.session import current_access
+from components.session import current_access, record_export
 from data_loaders import load_file
 from data_loaders.database import read_database
 from data_loaders.export import to_safe_csv
@@ -190,5 +190,7 @@ with history_tab:
             file_name="import_history.csv",
             mime="text/csv",
             key="history_download",
+            on_click=record_export,
+            args=("import history", "import_history.csv", len(history)),
             icon=":material/download:",
         )

@@ -19,7 +19,7 @@ from analytics.outcomes import CAUTION, DRIVERS, OUTCOME, fit_outcome_model, out
 from analytics.reference_benchmarks import benchmark_for
 from components.kpi_charts import drivers_figure, trend_figure
 from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
-from components.session import current_access
+from components.session import current_access, record_export
 
 da = current_access()
 st.title("Executive overview")
@@ -104,6 +104,7 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
     key="exec_board_report",
-    on_click="ignore",
+    on_click=record_export,
+    args=("board report", "board_report.xlsx", len(frame)),
 )
 st.caption(f"One sheet per area; the totals row is labelled '{TOTAL}'. Cells are written as values, never formulas.")

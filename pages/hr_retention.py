@@ -21,7 +21,7 @@ from access.risk_views import (
     suppressed_unit_trend,
 )
 from components import risk_charts
-from components.session import current_access
+from components.session import current_access, record_export
 from data_loaders.export import to_safe_csv
 from forecasting.attrition import AttritionModel, fit_history_model, monthly_as_of_dates
 from forecasting.burnout import burnout_index, top_drivers
@@ -204,6 +204,8 @@ st.download_button(
     file_name=f"watch_list_{as_of:%Y-%m-%d}.csv",
     mime="text/csv",
     key="watch_download",
+    on_click=record_export,
+    args=("retention watch list", f"watch_list_{as_of:%Y-%m-%d}.csv", len(watch_table)),
     icon=":material/download:",
 )
 

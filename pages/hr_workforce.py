@@ -14,7 +14,7 @@ from analytics.kpis import TOTAL
 from analytics.reference_benchmarks import benchmark_for
 from components.kpi_charts import trend_figure
 from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
-from components.session import current_access
+from components.session import current_access, record_export
 from data_loaders.export import to_safe_csv
 
 WORKFORCE_KPIS = [
@@ -75,5 +75,6 @@ else:
         mime="text/csv",
         icon=":material/download:",
         key="hr_download",
-        on_click="ignore",
+        on_click=record_export,
+        args=("workforce KPIs", "workforce_kpis.csv", len(export)),
     )

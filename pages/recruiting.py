@@ -16,7 +16,7 @@ from analytics.catalogue import KPIS
 from analytics.reference_benchmarks import benchmark_for
 from components.kpi_charts import pipeline_figure, trend_figure
 from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
-from components.session import current_access
+from components.session import current_access, record_export
 from data_loaders.export import to_safe_csv
 
 RECRUITING_KPIS = ["vacancy_rate", "time_to_fill"]
@@ -115,5 +115,6 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
     key="recruiting_download",
-    on_click="ignore",
+    on_click=record_export,
+    args=("open requisitions", "open_requisitions.csv", len(open_now)),
 )

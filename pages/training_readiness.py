@@ -14,7 +14,7 @@ from analytics import kpis
 from analytics.catalogue import KPIS
 from components.kpi_charts import readiness_figure
 from components.kpi_tiles import apply_filters, load_kpis, period_controls, scope_controls, tiles
-from components.session import current_access
+from components.session import current_access, record_export
 from data_loaders.export import to_safe_csv
 
 TRAINING_KPIS = ["training_compliance", "rollout_training_compliance", "rollout_readiness"]
@@ -106,7 +106,8 @@ if names_allowed:
             mime="text/csv",
             icon=":material/download:",
             key="training_download",
-            on_click="ignore",
+            on_click=record_export,
+            args=("staff not ready for go-live", "not_ready.csv", len(shown)),
         )
 else:
     counts = _gap_counts(da.user.username, da.data_version(), follow, _da=da)

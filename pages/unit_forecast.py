@@ -16,7 +16,7 @@ import streamlit as st
 
 from access.data_access import AccessDenied, DataAccess
 from components.forecast_charts import forecast_figure, heatmap_figure, pattern_figure, staffing_gap_figure
-from components.session import current_access
+from components.session import current_access, record_export
 from forecasting.models import MODEL_LABELS
 from forecasting.plan_export import UnitPlan, build_unit_plan, plan_workbook, weekly_profile
 from forecasting.staffing import weekday_hour_table
@@ -299,6 +299,7 @@ st.download_button(
     data=plan_workbook(plan),
     file_name=f"staffing_plan_{unit}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore",
+    on_click=record_export,
+    args=("staffing plan", f"staffing_plan_{unit}.xlsx", len(plan.demand.forecast)),
     key="uf_download",
 )
