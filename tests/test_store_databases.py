@@ -61,7 +61,6 @@ def test_a_failing_import_stores_nothing(engine):
 
 
 def test_data_access_scopes_rows_on_the_server(engine):
-    _import(engine, {"units": _units("ICU", "ED"),
-                     "employees": _employees([("E1", "ICU", 0.9), ("E2", "ED", 1.0)])})
+    _import(engine, {"units": _units("ICU", "ED"), "employees": _employees([("E1", "ICU", 0.9), ("E2", "ED", 1.0)])})
     head = DataAccess(engine, UserContext("h", "dept_head", frozenset({"ED"})))
     assert head.table("employees")["employee_id"].tolist() == ["E2"]

@@ -157,8 +157,8 @@ def sign_in(page, server: AppServer, username: str, password: str = "demo") -> N
 
 
 def wait_for_app_idle(page, timeout: float = 180_000) -> None:
-    """Wait until Streamlit has finished the script run (``stApp`` not in script state "running"), no spinner, no stale element,
-    and that state held for a second (a rerun can start just after a click)."""
+    """Wait until Streamlit has finished the script run: ``stApp`` not in script state "running", no spinner, no
+    stale element, and that state held for a second (a rerun can start just after a click)."""
     page.wait_for_function(
         """() => {
             const busy = document.querySelector('[data-test-script-state="running"], [data-testid="stSpinner"],'
