@@ -397,8 +397,17 @@ def _employee_window(emp: pd.DataFrame, freq: str, start: object, end: object) -
     dates = pd.concat([emp["hire_date"], emp["termination_date"]], ignore_index=True).dropna()
     if start is None and len(dates):
         latest = pd.Timestamp(end) if end is not None else dates.max()
-        start = max(dates.min(), latest - pd.DateOffset(years=DEFAULT_LOOKBACK_YEARS))
+        start = max(_observed_from(emp), latest - pd.DateOffset(years=DEFAULT_LOOKBACK_YEARS))
     return window([dates], freq, start, end)
+
+
+def _observed_from(emp: pd.DataFrame) -> pd.Timestamp:
+    """First day from which leavers are recorded: the earliest termination date (the earliest hire if none).
+
+    HR exports usually list current staff and recent leavers only; before the first recorded exit, headcount
+    and turnover would silently count survivors only, so default windows start there."""
+    exits = emp["termination_date"].dropna()
+    return exits.min() if len(exits) else emp["hire_date"].min()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -545,8 +554,9 @@ def first_year_turnover_rate(
     The cohort of a period is everyone hired in it (``hire_date`` in the period); a first-year
     separation has ``termination_date - hire_date < 365`` days. Only cohorts whose first year is over by
     ``as_of`` (default: the latest hire or termination date in the data) are reported, so a young cohort is
-    never shown as falsely low. Source: NSI report, "first-year turnover" (share of new hires leaving
-    within one year). ``numerator`` = first-year leavers, ``denominator`` = hires.
+    never shown as falsely low; nor are cohorts hired before the first recorded exit (an export of current
+    staff and recent leavers would show them at 0%). Source: NSI report, "first-year turnover" (share of
+    new hires leaving within one year). ``numerator`` = first-year leavers, ``denominator`` = hires.
     """
     freq = check_freq(freq)
     emp = _map_units(_employees(employees, employment_types), units, follow_mergers)
@@ -559,7 +569,8 @@ def first_year_turnover_rate(
         else pd.concat([emp["hire_date"], emp["termination_date"]]).dropna().max()
     )
     cohort = period_start(emp["hire_date"], freq)
-    mature = (period_end(cohort, freq) + pd.Timedelta(days=FIRST_YEAR_DAYS)) <= cutoff
+    observed = pd.Timestamp(_observed_from(emp)).to_period(freq).start_time
+    mature = ((period_end(cohort, freq) + pd.Timedelta(days=FIRST_YEAR_DAYS)) <= cutoff) & (cohort >= observed)
     emp, cohort = emp.loc[mature.to_numpy()], cohort.loc[mature.to_numpy()]
     periods = window([cohort], freq, start, end)
     if emp.empty or len(periods) == 0:

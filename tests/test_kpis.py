@@ -539,9 +539,17 @@ def test_catalogue_refuses_unknown_kpi():
 
 
 def test_default_window_looks_back_at_most_five_years(employees):
-    veteran = employees.iloc[[0]].assign(employee_id="E9", hire_date=pd.Timestamp("1990-05-01"))
+    veteran = employees.iloc[[0]].assign(
+        employee_id="E9", hire_date=pd.Timestamp("1990-05-01"), termination_date=pd.Timestamp("2022-06-30")
+    )
     out = kpis.headcount(pd.concat([employees, veteran]), "Y")
     assert out["period"].min() == pd.Timestamp("2020-01-01")
+
+
+def test_default_window_starts_at_the_first_recorded_exit(employees):
+    veteran = employees.iloc[[0]].assign(employee_id="E9", hire_date=pd.Timestamp("2021-05-01"))
+    out = kpis.turnover_rate(pd.concat([employees, veteran]), "Y")
+    assert out["period"].min() == pd.Timestamp("2025-01-01")  # first exit 31 Jan 2025; before it only survivors
 
 
 def test_pipeline_counts_requisitions_by_status_with_open_age(requisitions):
