@@ -539,11 +539,12 @@ def test_catalogue_refuses_unknown_kpi():
 
 
 def test_default_window_looks_back_at_most_five_years(employees):
-    veteran = employees.iloc[[0]].assign(
-        employee_id="E9", hire_date=pd.Timestamp("1990-05-01"), termination_date=pd.Timestamp("2022-06-30")
+    long_gone = employees.iloc[[0]].assign(
+        employee_id="E8", hire_date=pd.Timestamp("1990-05-01"), termination_date=pd.Timestamp("2010-06-30")
     )
-    out = kpis.headcount(pd.concat([employees, veteran]), "Y")
-    assert out["period"].min() == pd.Timestamp("2020-01-01")
+    veteran = employees.iloc[[0]].assign(employee_id="E9", hire_date=pd.Timestamp("1995-05-01"))
+    out = kpis.headcount(pd.concat([employees, long_gone, veteran]), "Y")
+    assert out["period"].min() == pd.Timestamp("2020-01-01")  # 5 years before the latest date, 14 Feb 2025
 
 
 def test_default_window_starts_at_the_first_recorded_exit(employees):
