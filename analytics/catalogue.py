@@ -42,8 +42,11 @@ class KpiSpec:
         """``value`` formatted with its unit, or an em dash when missing."""
         if value is None or pd.isna(value):
             return "—"
-        unit = "%" if self.unit == "%" else f" {self.unit}"
-        return f"{value:,.{self.decimals}f}{unit}"
+        return f"{value:,.{self.decimals}f}{_SUFFIX.get(self.unit, f' {self.unit}')}"
+
+
+_SUFFIX = {"%": "%", "people": "", "FTE": "", "points": "", "HPPD": " h", "of 5": " / 5"}
+"""How a value's unit is written after it on a tile (the label already names people, FTE and eNPS)."""
 
 
 def _opts(tables: Tables, follow_mergers: bool) -> dict:
