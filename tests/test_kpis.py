@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 from analytics import catalogue, kpis, recruiting
 from analytics.periods import duration_hours, period_range, split_at_period_boundaries
 from analytics.reference_benchmarks import benchmark_for, load_benchmarks
+from tests.real_data import real_file
 
 NY = "America/New_York"
 JAN, FEB = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")
@@ -473,7 +473,7 @@ def test_period_range_covers_whole_quarters():
 
 def test_hppd_on_real_cms_payroll_based_journal_data():
     """One real nursing home (CMS PBJ public-use file): HPPD must land in the plausible 2-8 h range."""
-    path = Path(__file__).resolve().parents[2] / "shared/data/real/cms_pbj_daily_census_and_nurse_hours.csv"
+    path = real_file("cms_pbj_daily_census_and_nurse_hours.csv")
     raw = pd.read_csv(path, nrows=400)
     date = pd.to_datetime(raw["WorkDate"].astype(str), format="%Y%m%d")
     census = pd.DataFrame({"unit": "NH", "timestamp": date, "census": raw["MDScensus"].astype(float)})

@@ -8,17 +8,15 @@ from pathlib import Path
 import pytest
 
 from data_loaders import load_file
+from tests.real_data import real_file
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 TODAY = dt.date(2026, 6, 1)
-
-pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason=f"real data folder {REAL} not present")
 
 
 @pytest.fixture(scope="module")
 def cms():
     """CMS Payroll-Based Journal daily census and nurse hours of one nursing home (US government data)."""
-    return load_file(REAL / "cms_pbj_daily_census_and_nurse_hours.csv", today=TODAY)
+    return load_file(real_file("cms_pbj_daily_census_and_nurse_hours.csv"), today=TODAY)
 
 
 def test_cms_pbj_gives_one_unit_named_after_the_provider(cms):
@@ -63,7 +61,7 @@ def test_cms_pbj_offers_each_ignored_column_once_for_mapping(cms):
 
 
 def _orangehrm_csv(tmp_path: Path) -> Path:
-    header = (REAL / "orangehrm_employee_import_header.csv").read_text().strip()
+    header = (real_file("orangehrm_employee_import_header.csv")).read_text().strip()
     columns = header.split(",")
     rows = [
         {"first_name": "Ada", "last_name": "Lovelace", "employee_id": "0042", "date_of_birth": "1990-12-10"},
@@ -94,7 +92,7 @@ def test_orangehrm_personal_columns_are_one_warning_per_column_not_per_row(tmp_p
 
 
 def test_wales_beds_give_monthly_census_per_hospital_specialty():
-    result = load_file(REAL / "wales_hospital_specialty_beds_monthly.csv", today=TODAY)
+    result = load_file(real_file("wales_hospital_specialty_beds_monthly.csv"), today=TODAY)
     assert result.errors.empty
     census = result.tables["census"]
     assert (census["timestamp"].dt.day == 1).all()
@@ -107,7 +105,7 @@ def test_wales_beds_give_monthly_census_per_hospital_specialty():
 
 
 def test_uci_absenteeism_without_full_dates_is_a_clear_problem_not_a_crash():
-    result = load_file(REAL / "uci_absenteeism_at_work.csv", today=TODAY)
+    result = load_file(real_file("uci_absenteeism_at_work.csv"), today=TODAY)
     assert result.sheets[0].delimiter == ";"
     assert result.tables["absences"].empty
     error = result.errors.iloc[0]
@@ -117,7 +115,7 @@ def test_uci_absenteeism_without_full_dates_is_a_clear_problem_not_a_crash():
 
 def test_nhs_ae_attendances_load_with_a_mapping_of_the_organisation_code(tmp_path):
     result = load_file(
-        REAL / "nhs_ae_attendances_monthly.csv",
+        real_file("nhs_ae_attendances_monthly.csv"),
         mappings={"*": {"org_code": "unit", "type": ""}},
         known_keys=None,
         today=TODAY,
