@@ -44,6 +44,12 @@ def _flat_mappings(user_mapping: dict[str, str]) -> dict[str, dict[str, str]]:
     return {"*": merged} if merged else {}
 
 
+def _safe_file_name(name: str, suffix: str) -> str:
+    """The uploaded file's own name (so the report names it), reduced to safe characters for the temp folder."""
+    stem = "".join(c if c.isalnum() or c in "-_ ." else "_" for c in Path(name).stem)[:100].strip(" .") or "upload"
+    return stem + suffix
+
+
 def _import_result(result, file_name: str, sha256: str, key: str) -> None:
     """Import button with progress; shows the per-table counts afterwards."""
     accepted = sum(len(f) for f in result.tables.values())
@@ -94,7 +100,7 @@ with upload_tab:
         user_mapping: dict[str, str] = st.session_state.setdefault(mapping_key, {})
         suffix = Path(upload.name).suffix.lower() or ".csv"
         with tempfile.TemporaryDirectory() as folder, st.spinner(f"Reading and validating {upload.name}…"):
-            path = Path(folder) / f"upload{suffix}"
+            path = Path(folder) / _safe_file_name(upload.name, suffix)
             path.write_bytes(data)
             result = load_file(path, mappings=_flat_mappings(user_mapping), known_keys=da.known_keys())
         render_load_report(result, key=f"upload_{index}")
@@ -160,29 +166,37 @@ with database_tab:
         _import_result(result, "database: " + ", ".join(sorted(sources)), digest, key="database")
 
 with history_tab:
+    if flash := st.session_state.pop("import_flash", None):
+        st.success(flash)
     history = da.import_history()
     if history.empty:
         st.info("Nothing has been imported yet.")
     else:
         st.dataframe(history.drop(columns=["sha256"]), hide_index=True, width="stretch")
-        applied = sorted(history.loc[history["status"] == "applied", "import_id"].unique(), reverse=True)
+        applied = sorted(
+            (int(i) for i in history.loc[history["status"] == "applied", "import_id"].unique()), reverse=True
+        )
         if applied:
             names = history.drop_duplicates("import_id").set_index("import_id")["file_name"]
+            version = da.data_version()  # fresh widgets after every change: the newest import is preselected
             target = st.selectbox(
-                "Import to roll back", applied, key="rollback_target", format_func=lambda i: f"#{i} · {names[i]}"
+                "Import to roll back (newest first)",
+                applied,
+                key=f"rollback_target_{version}",
+                format_func=lambda i: f"#{i} · {names[i]}",
             )
             confirm = st.checkbox(
-                "I understand this removes the rows this import wrote and restores the rows it replaced.",
-                key="rollback_confirm",
+                f"I understand this removes the rows import #{target} wrote and restores the rows it replaced.",
+                key=f"rollback_confirm_{version}_{target}",
             )
-            if st.button("Roll back", key="rollback", disabled=not confirm, icon=":material/undo:"):
+            if st.button("Roll back", key=f"rollback_{version}", disabled=not confirm, icon=":material/undo:"):
                 try:
                     da.rollback_import(int(target))
                 except StoreError as error:
                     st.error(str(error))
                 else:
                     st.cache_data.clear()
-                    st.success(f"Import #{target} was rolled back.")
+                    st.session_state["import_flash"] = f"Import #{target} ({names[target]}) was rolled back."
                     st.rerun()
         st.download_button(
             "Download the import history (CSV)",
