@@ -610,6 +610,19 @@ def _future_problems(frame: pd.DataFrame, table: Table, today: dt.date, problems
                     "Correct the date.",
                 )
                 bad |= hit
+    if table.name == "shifts" and "start" in frame.columns:
+        status = frame["status"] if "status" in frame.columns else pd.Series(pd.NA, index=frame.index)
+        worked = status.isna() | (status == "worked")
+        hit = worked & frame["start"].notna() & (frame["start"] >= limit + pd.Timedelta(days=1)) & ~bad
+        if hit.any():
+            problems.add_rows(
+                frame[hit],
+                "start",
+                frame.loc[hit, "start"].dt.strftime("%Y-%m-%d %H:%M"),
+                f"A worked timecard cannot start after today ({today.isoformat()}). If this is a future roster "
+                "shift, give it the status 'scheduled'.",
+            )
+            bad |= hit
     return bad
 
 

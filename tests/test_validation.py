@@ -19,7 +19,7 @@ from data_loaders.validation import (
     validate_table,
 )
 
-TODAY = dt.date(2026, 6, 1)
+TODAY = dt.date(2026, 11, 29)
 
 
 def _piece(table: str, rows: list[dict], sheet: str = "s", first_row: int = 2, **kwargs) -> Piece:
@@ -245,8 +245,8 @@ def test_future_hire_date_is_rejected_relative_to_hospital_today():
     accepted, problems = _validate(
         "employees",
         [
-            {"employee_id": "E8", "unit": "ICU", "role": "RN", "hire_date": "2026-06-02"},
-            {"employee_id": "E9", "unit": "ICU", "role": "RN", "hire_date": "2026-06-01"},
+            {"employee_id": "E8", "unit": "ICU", "role": "RN", "hire_date": "2026-11-30"},
+            {"employee_id": "E9", "unit": "ICU", "role": "RN", "hire_date": "2026-11-29"},
         ],
     )
     assert accepted["employee_id"].tolist() == ["E9"]
@@ -407,3 +407,27 @@ def test_timezone_aware_database_timestamps_become_hospital_wall_clock_time(monk
     monkeypatch.setenv("HOSPITAL_TIMEZONE", "America/New_York")
     utc = pd.Series(pd.to_datetime(["2026-01-05 12:00"]).tz_localize("UTC"))
     assert parse_datetimes(utc).values.iloc[0] == pd.Timestamp("2026-01-05 07:00")
+
+
+def test_worked_timecard_in_the_future_is_rejected_but_a_scheduled_shift_is_not():
+    import datetime as _dt
+
+    import pandas as _pd
+
+    from data_loaders import load_frames as _load_frames
+
+    shifts = _pd.DataFrame(
+        {
+            "employee_id": ["E1", "E1"],
+            "unit": ["ICU", "ICU"],
+            "start": ["2031-01-01 07:00", "2031-01-02 07:00"],
+            "end": ["2031-01-01 19:00", "2031-01-02 19:00"],
+            "status": ["worked", "scheduled"],
+        }
+    )
+    result = _load_frames(
+        {"shifts": shifts}, known_keys={"employees": {"E1"}, "units": {"ICU"}}, today=_dt.date(2026, 6, 1)
+    )
+    errors = result.problems[result.problems["severity"] == "error"]
+    assert len(errors) == 1 and "cannot start after today" in errors.iloc[0]["reason"]
+    assert result.tables["shifts"]["status"].tolist() == ["scheduled"]
