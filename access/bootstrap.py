@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
 import access.audit
 import access.auth
+from data_loaders.settings import hospital_timezone
 from data_loaders.store import create_store, import_tables
 
 Progress = Callable[[float, str], None]
@@ -31,7 +34,9 @@ def should_bootstrap_sample() -> bool:
     return "HOSPITAL_STORE_URL" not in os.environ
 
 
-def load_sample_hospital(engine: Engine, *, scale: float = 1.0, progress: Progress | None = None) -> int:
+def load_sample_hospital(
+    engine: Engine, *, scale: float = 1.0, end: date | None = None, progress: Progress | None = None
+) -> int:
     """Generate the sample hospital (``sample_data``), validate it like any import and write it in one transaction.
 
     Also creates the demo accounts unless ``HOSPITAL_DEMO_ACCOUNTS=0``. Returns the number of rows stored.
@@ -42,14 +47,14 @@ def load_sample_hospital(engine: Engine, *, scale: float = 1.0, progress: Progre
 
     if progress:
         progress(0.05, "Generating the sample hospital")
-    frames = generate_hospital(scale=scale)
+    frames = generate_hospital(scale=scale) if end is None else generate_hospital(scale=scale, end=end)
     if progress:
         progress(0.3, "Validating")
     result = load_frames(frames)
     errors = result.problems[result.problems["severity"] == "error"]
     if not errors.empty:
         raise RuntimeError(f"The sample hospital failed validation:\n{errors.head(20).to_string()}")
-    digest = hashlib.sha256(f"sample-hospital scale={scale}".encode()).hexdigest()
+    digest = hashlib.sha256(f"sample-hospital scale={scale} end={end}".encode()).hexdigest()
 
     def write_progress(fraction: float, message: str) -> None:
         if progress:
@@ -71,3 +76,12 @@ def load_sample_hospital(engine: Engine, *, scale: float = 1.0, progress: Progre
 def sample_scale() -> float:
     """Size of the bootstrapped sample hospital (``HOSPITAL_SAMPLE_SCALE``, default 1 = about 2,000 employees)."""
     return float(os.environ.get("HOSPITAL_SAMPLE_SCALE", "1"))
+
+
+def sample_end() -> date:
+    """Last day of the bootstrapped sample hospital's history: ``HOSPITAL_SAMPLE_END`` (YYYY-MM-DD), else yesterday
+    in the hospital's time zone, so that on first start the forecasts and the scheduled roster lie ahead of today."""
+    configured = os.environ.get("HOSPITAL_SAMPLE_END")
+    if configured:
+        return date.fromisoformat(configured)
+    return datetime.now(ZoneInfo(hospital_timezone())).date() - timedelta(days=1)

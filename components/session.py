@@ -20,7 +20,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access import audit, oidc
 from access.auth import Account, Administration
-from access.bootstrap import load_sample_hospital, open_store, sample_scale, should_bootstrap_sample
+from access.bootstrap import load_sample_hospital, open_store, sample_end, sample_scale, should_bootstrap_sample
 from access.data_access import AccessDenied, DataAccess
 from components.page_registry import PAGES
 from data_loaders.store import is_empty
@@ -58,7 +58,7 @@ def ensure_sample_loaded() -> None:
             def progress(fraction: float, message: str) -> None:
                 bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-            rows = load_sample_hospital(engine, scale=sample_scale(), progress=progress)
+            rows = load_sample_hospital(engine, scale=sample_scale(), end=sample_end(), progress=progress)
             status.update(label=f"Sample hospital loaded: {rows:,} rows", state="complete", expanded=False)
 
 
