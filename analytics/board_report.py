@@ -14,8 +14,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from analytics.catalogue import KPIS, KpiSpec
-from analytics.kpis import TOTAL
+from analytics.catalogue import KPIS, hospital_series
 from analytics.outcomes import CAUTION, OutcomeModel
 from analytics.reference_benchmarks import benchmark_for
 from data_loaders.export import neutralise_cells, neutralise_text
@@ -32,7 +31,7 @@ def latest_summary(kpi_frame: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.Data
     """
     rows = []
     for name, spec in KPIS.items():
-        hospital = _hospital_rows(kpi_frame, spec)
+        hospital = hospital_series(kpi_frame, spec)
         if hospital.empty:
             continue
         last = hospital.dropna(subset=["value"]).tail(1)
@@ -55,22 +54,6 @@ def latest_summary(kpi_frame: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.Data
             }
         )
     return pd.DataFrame(rows)
-
-
-def _hospital_rows(kpi_frame: pd.DataFrame, spec: KpiSpec) -> pd.DataFrame:
-    if kpi_frame.empty:
-        return kpi_frame
-    rows = kpi_frame.loc[
-        (kpi_frame["kpi"] == spec.name) & (kpi_frame["unit"] == TOTAL) & (kpi_frame["role"] == spec.tile_role)
-    ]
-    if "system" in rows and rows["system"].notna().any():
-        rows = rows.groupby("period", as_index=False).agg(
-            numerator=("numerator", "sum"), denominator=("denominator", "sum")
-        )
-        rows["value"] = 100 * rows["numerator"] / rows["denominator"].where(rows["denominator"] > 0)
-        rows["prior_value"] = rows["value"].shift()
-        rows["change"] = rows["value"] - rows["prior_value"]
-    return rows.sort_values("period")
 
 
 def area_table(kpi_frame: pd.DataFrame, area: str) -> pd.DataFrame:

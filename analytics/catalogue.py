@@ -198,6 +198,27 @@ def compute_many(names: list[str], tables: Tables, freq: str = "M", follow_merge
     return out[["kpi", *[c for c in out.columns if c != "kpi"]]]
 
 
+def hospital_series(frame: pd.DataFrame, spec: KpiSpec, role: str | None = None) -> pd.DataFrame:
+    """The KPI's total rows (unit "All", role ``role`` or the spec's tile role) of a stacked frame, by period.
+
+    Rollout readiness has one total per go-live; a period's go-lives are pooled (Σ ready ÷ Σ staff) and, as
+    each go-live stands alone, ``prior_value`` and ``change`` are NaN.
+    """
+    if frame.empty:
+        return frame
+    role = role or spec.tile_role
+    rows = frame.loc[(frame["kpi"] == spec.name) & (frame["unit"] == kpis.TOTAL) & (frame["role"] == role)]
+    if spec.name == "rollout_readiness" and not rows.empty:
+        rows = rows.groupby("period", as_index=False).agg(
+            numerator=("numerator", "sum"), denominator=("denominator", "sum"), people=("people", "sum")
+        )
+        rows["value"] = 100 * rows["numerator"] / rows["denominator"].where(rows["denominator"] > 0)
+        rows["prior_value"] = float("nan")
+        rows["change"] = float("nan")
+        rows["suppressed"] = False
+    return rows.sort_values("period").reset_index(drop=True)
+
+
 def tables_for(names: list[str]) -> list[str]:
     """The union of tables the KPIs ``names`` read, in a stable order."""
     seen: dict[str, None] = {}

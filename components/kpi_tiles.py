@@ -15,7 +15,7 @@ import streamlit as st
 from access.data_access import DataAccess
 from access.roles import SENSITIVE_TABLES
 from analytics import catalogue
-from analytics.catalogue import KPIS, KpiSpec
+from analytics.catalogue import KPIS, KpiSpec, hospital_series
 from analytics.kpis import TOTAL
 from analytics.reference_benchmarks import benchmark_for, load_benchmarks
 
@@ -150,23 +150,6 @@ def apply_filters(frame: pd.DataFrame, filters: KpiFilters) -> pd.DataFrame:
 def benchmarks() -> pd.DataFrame:
     """The reference benchmark table (defaults or ``HOSPITAL_BENCHMARKS_CSV``)."""
     return load_benchmarks()
-
-
-def hospital_series(frame: pd.DataFrame, spec: KpiSpec, role: str | None = None) -> pd.DataFrame:
-    """The KPI's total rows (unit "All", role ``role`` or the spec's tile role) by period."""
-    if frame.empty:
-        return frame
-    role = role or spec.tile_role
-    rows = frame.loc[(frame["kpi"] == spec.name) & (frame["unit"] == TOTAL) & (frame["role"] == role)]
-    if spec.name == "rollout_readiness" and not rows.empty:
-        rows = rows.groupby("period", as_index=False).agg(
-            numerator=("numerator", "sum"), denominator=("denominator", "sum"), people=("people", "sum")
-        )
-        rows["value"] = 100 * rows["numerator"] / rows["denominator"].where(rows["denominator"] > 0)
-        rows["prior_value"] = rows["value"].shift()
-        rows["change"] = rows["value"] - rows["prior_value"]
-        rows["suppressed"] = False
-    return rows.sort_values("period").reset_index(drop=True)
 
 
 def kpi_tile(frame: pd.DataFrame, spec: KpiSpec, freq: str) -> None:
