@@ -153,6 +153,16 @@ def store_url(tmp_path_factory) -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def _forget_cached_store():
+    """Leave no engine of this module's store in Streamlit's caches for tests that run after it."""
+    import streamlit as st
+
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
 ACCOUNTS = {
     "executive": Account("exec", "Executive", "executive", frozenset(), True, False),
     "hr_officer": Account("hr", "HR officer", "hr_officer", frozenset(), True, False),
