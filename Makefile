@@ -2,6 +2,9 @@
 #   make run   installs into .venv and starts the app on the bundled sample hospital
 #   make test  installs into .venv and runs lint and the whole test suite (unit, database, browser)
 VENV ?= .venv
+# The app listens on this machine only; set ADDRESS=0.0.0.0 behind a TLS reverse proxy to serve others.
+ADDRESS ?= 127.0.0.1
+PORT ?= 8501
 PY := $(VENV)/bin/python
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -12,7 +15,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 .PHONY: run test lint
 run: $(VENV)/.installed
-	$(PY) -m streamlit run app.py
+	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -6,6 +6,8 @@ offered is not registered with ``st.navigation`` for that session, so its URL do
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from access import audit
@@ -20,7 +22,15 @@ ensure_sample_loaded()
 account = current_account()
 
 if account is None:
-    st.navigation([st.Page(render_sign_in, title="Sign in", icon=":material/login:", url_path="sign-in")]).run()
+    # Every page's address leads to the sign-in form (no "page not found" for a bookmarked or reloaded page);
+    # after sign-in the role's own navigation decides whether that page is offered.
+    sign_in_pages = [
+        st.Page(render_sign_in, title="Sign in", icon=":material/login:", url_path="sign-in", default=True)
+    ]
+    sign_in_pages += [
+        st.Page(render_sign_in, title="Sign in", url_path=Path(p.path).stem, icon=":material/login:") for p in PAGES
+    ]
+    st.navigation(sign_in_pages, position="hidden").run()
 else:
     home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
     sections: dict[str, list] = {"": [home]}

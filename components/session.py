@@ -9,13 +9,16 @@ cookie (``st.logout``) so the next visitor is not signed straight back in.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 from sqlalchemy.engine import Engine
+from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access import audit, oidc
@@ -161,13 +164,22 @@ def _require_page_for_role(account: Account) -> None:
     st.stop()
 
 
+def _to_sign_in() -> NoReturn:
+    """Nobody is signed in on this page. That only happens when Streamlit runs a file of ``pages/`` directly (its
+    legacy multipage mode on a freshly started server, before any session ran ``app.py``): hand over to ``app.py``,
+    whose navigation shows the sign-in form; if that is not possible, say so and stop."""
+    with contextlib.suppress(StreamlitAPIException):  # already under app.py's navigation
+        st.switch_page("app.py")
+    st.warning("Please sign in.")
+    st.stop()
+
+
 def current_access() -> DataAccess:
     """The :class:`DataAccess` for the signed-in user; stops the page if nobody is signed in, or if the running
     page is not offered to the user's role."""
     account = current_account()
     if account is None:
-        st.warning("Please sign in.")
-        st.stop()
+        _to_sign_in()
     _require_page_for_role(account)
     engine = get_engine()
     return DataAccess(engine, account.context(), audit=functools.partial(audit.record, engine))
@@ -177,8 +189,7 @@ def current_admin() -> Administration:
     """User and audit administration for the signed-in administrator; stops the page for anyone else."""
     account = current_account()
     if account is None:
-        st.warning("Please sign in.")
-        st.stop()
+        _to_sign_in()
     _require_page_for_role(account)
     try:
         return Administration(get_engine(), account.context())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -33,7 +35,9 @@ def loaded_rows(username: str, version: str) -> pd.DataFrame:
             shown = f"{da.row_count(name):,}"
         except AccessDenied:
             shown = "aggregates only"
-        rows.append({"table": name, "rows you can see": shown, "what it holds": spec.description.split(". ")[0]})
+        rows.append(
+            {"table": name, "rows you can see": shown, "what it holds": re.split(r"(?<!e\.g)\.\s", spec.description)[0]}
+        )
     return pd.DataFrame(rows)
 
 
