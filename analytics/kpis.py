@@ -748,8 +748,8 @@ def worked_hours(
     Missing ``hours`` are computed time-zone aware from start/end; a shift crossing a month boundary is
     split at local midnight (:func:`analytics.periods.split_at_period_boundaries`). A shift is agency
     when ``shifts.agency`` is true or, if that is empty, the worker's employment type is agency/travel.
-    Returns columns period, unit, role, person (string), hours, overtime_hours (NaN from staffed_hours),
-    agency_hours (float64, hours).
+    Returns columns period, unit, role, person (category), hours, overtime_hours (NaN from staffed_hours),
+    agency_hours (float64, hours) and continued (bool: the part of a shift after a period boundary).
     """
     freq = check_freq(freq)
     if shifts is not None and not shifts.empty:
@@ -772,9 +772,8 @@ def worked_hours(
             agency = agency.fillna(kind.isin(list(CONTRACT_TYPES)).astype("boolean"))
         work["agency_hours"] = work["hours"].where(agency.fillna(False).to_numpy(), 0.0)
         work = split_at_period_boundaries(work, freq, ("hours", "overtime_hours", "agency_hours"), tz)
-        return work[["period", "unit", "role", "person", "hours", "overtime_hours", "agency_hours"]].reset_index(
-            drop=True
-        )
+        columns = ["period", "unit", "role", "person", "hours", "overtime_hours", "agency_hours", "continued"]
+        return work[columns].reset_index(drop=True)
     if staffed_hours is not None and not staffed_hours.empty:
         sh = staffed_hours
         hours = _numbers(sh, "hours").fillna(0.0)
@@ -788,6 +787,7 @@ def worked_hours(
                 "hours": hours.to_numpy(),
                 "overtime_hours": np.nan,
                 "agency_hours": np.where(contract, hours.to_numpy(), 0.0),
+                "continued": False,
             }
         )
     return pd.DataFrame(
@@ -799,13 +799,22 @@ def worked_hours(
             "hours": pd.Series(dtype="float64"),
             "overtime_hours": pd.Series(dtype="float64"),
             "agency_hours": pd.Series(dtype="float64"),
+            "continued": pd.Series(dtype="bool"),
         }
     )
 
 
+def _started(hours: pd.DataFrame) -> pd.Series:
+    """Periods in which shifts started: the default window, so the hours a last night shift carries past the
+    end of the data do not open a period of their own."""
+    if "continued" not in hours:
+        return hours["period"]
+    return hours.loc[~hours["continued"].astype(bool).to_numpy(), "period"]
+
+
 def _hours_share(hours: pd.DataFrame, column: str, freq, units, follow_mergers, start, end) -> pd.DataFrame:
     hours = _map_units(hours, units, follow_mergers)
-    periods = window([hours["period"]], freq, start, end)
+    periods = window([_started(hours)], freq, start, end)
     if hours.empty or len(periods) == 0:
         return _empty(freq)
     num = hours.rename(columns={column: "num"})[["period", "unit", "role", "num", "person"]]
@@ -920,7 +929,7 @@ def hppd(
         hours.loc[hours["role"].isin(list(nursing_roles)).fillna(False).to_numpy()], units, follow_mergers
     )
     days = _map_units(patient_days(census, freq), units, follow_mergers)
-    periods = window([hours["period"], days["period"]], freq, start, end)
+    periods = window([_started(hours), days["period"]], freq, start, end)
     if len(periods) == 0:
         return _empty(freq)
     num = hours.rename(columns={"hours": "num"})[["period", "unit", "role", "num", "person"]]

@@ -102,14 +102,16 @@ def split_at_period_boundaries(
 ) -> pd.DataFrame:
     """Cut rows with ``start``/``end`` (local times) that cross a period boundary into one row per period.
 
-    Returns a copy of ``frame`` with a ``period`` column (period start) added; a row that crosses a
-    boundary becomes two rows, and each column in ``additive`` (e.g. worked and overtime hours) is shared
-    between them in proportion to the elapsed time (time-zone aware) before and after local midnight of the
-    boundary. Rows are assumed to span at most one boundary (a shift lasts at most 24 hours; schema rule).
+    Returns a copy of ``frame`` with ``period`` (period start) and ``continued`` (bool: this piece is the part
+    after the boundary) added; a row that crosses a boundary becomes two rows, and each column in ``additive``
+    (e.g. worked and overtime hours) is shared between them in proportion to the elapsed time (time-zone aware)
+    before and after local midnight of the boundary. Rows are assumed to span at most one boundary (a shift
+    lasts at most 24 hours; schema rule).
     """
     key = check_freq(freq)
     out = frame.copy()
     out["period"] = period_start(out["start"], key)
+    out["continued"] = False
     last_instant = pd.to_datetime(out["end"]) - pd.Timedelta(microseconds=1)
     end_period = period_start(last_instant, key)
     crossing = (end_period > out["period"]).fillna(False).to_numpy()
@@ -124,6 +126,7 @@ def split_at_period_boundaries(
     first["end"] = boundary
     second["start"] = boundary
     second["period"] = boundary
+    second["continued"] = True
     for col in additive:
         if col in cross.columns:
             first[col] = cross[col] * share

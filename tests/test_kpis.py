@@ -230,7 +230,7 @@ def shifts() -> pd.DataFrame:
 
 
 def test_night_shift_hours_are_split_at_the_month_boundary(shifts, employees):
-    out = kpis.overtime_share(shifts, "M", employees=employees, tz=NY)
+    out = kpis.overtime_share(shifts, "M", employees=employees, tz=NY, **WINDOW)
     jan, feb = _row(out, JAN, "A"), _row(out, FEB, "A")
     assert jan["denominator"] == pytest.approx(5 + 12 + 12)
     assert jan["numerator"] == pytest.approx(4 * 5 / 12)
@@ -239,9 +239,14 @@ def test_night_shift_hours_are_split_at_the_month_boundary(shifts, employees):
 
 
 def test_agency_share_uses_employment_type_when_shift_flag_is_empty(shifts, employees):
-    out = kpis.agency_share(shifts, "M", employees=employees, tz=NY)
+    out = kpis.agency_share(shifts, "M", employees=employees, tz=NY, **WINDOW)
     assert _value(out, JAN, "A") == pytest.approx(100 * 12 / 29)
     assert _value(out, FEB, "A") == 0.0
+
+
+def test_hours_carried_past_the_last_shift_start_do_not_open_a_period(shifts, employees):
+    out = kpis.overtime_share(shifts, "M", employees=employees, tz=NY)  # last shift starts 31 Jan, ends 1 Feb
+    assert set(out["period"]) == {JAN}
 
 
 def test_agency_share_from_staffed_hours_counts_contract_hours():
