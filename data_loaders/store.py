@@ -372,11 +372,20 @@ def _upsert_table(
 
 def _read_sql_table(conn: Connection, spec: Table, where=None) -> pd.DataFrame:
     sql = SQL_TABLES[spec.name]
-    query = sa.select(*[sql.c[c] for c in spec.column_names], sql.c.import_id, sql.c.row_hash)
+    # Dates come back as the driver gives them (ISO text on SQLite, date/datetime objects elsewhere) and are parsed
+    # once per column by pandas, instead of row by row by SQLAlchemy's result processors.
+    columns = [
+        sa.type_coerce(sql.c[c.name], sa.String).label(c.name) if c.kind in ("date", "datetime") else sql.c[c.name]
+        for c in spec.columns
+    ]
+    query = sa.select(*columns, sql.c.import_id, sql.c.row_hash)
     if where is not None:
         query = query.where(where)
-    rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=[*spec.column_names, "import_id", "row_hash"])
+    result = conn.execute(query)
+    frame = pd.DataFrame(
+        result.cursor.fetchall() if result.cursor is not None else [],
+        columns=[*spec.column_names, "import_id", "row_hash"],
+    )
     return _with_canonical_dtypes(spec, frame)
 
 
@@ -392,7 +401,7 @@ def _with_canonical_dtypes(spec: Table, frame: pd.DataFrame) -> pd.DataFrame:
         elif col.kind == "bool":
             frame[col.name] = values.astype("boolean")
         else:
-            frame[col.name] = pd.to_datetime(values).astype("datetime64[ns]")
+            frame[col.name] = pd.to_datetime(values, format="ISO8601").astype("datetime64[ns]")
     return frame
 
 
