@@ -471,16 +471,21 @@ def known_keys(engine: Engine) -> dict[str, set[str]]:
 
 
 def data_version(engine: Engine) -> str:
-    """A short token that changes whenever an import or rollback changes the store (for cache keys)."""
+    """A short token that changes whenever an import or rollback changes the store (for cache keys).
+
+    It includes the newest import and rollback times, so two different stores (e.g. in tests) do not share a token.
+    """
     with engine.connect() as conn:
         row = conn.execute(
             sa.select(
                 sa.func.count(imports.c.import_id),
                 sa.func.max(imports.c.import_id),
                 sa.func.count(imports.c.rolled_back_at),
+                sa.func.max(imports.c.imported_at),
+                sa.func.max(imports.c.rolled_back_at),
             )
         ).one()
-    return f"{row[0]}-{row[1]}-{row[2]}"
+    return "-".join(str(v) for v in row)
 
 
 def is_empty(engine: Engine) -> bool:
