@@ -43,10 +43,12 @@ from forecasting.selection import (
     candidate_forecasts,
     choose_model,
     error_quantiles,
+    interval_scales,
     minimum_training,
     naive_interval_quantiles,
     quantiles_for_steps,
     run_backtest,
+    widen_intervals,
 )
 
 FORECAST_COLUMNS = ["mean", "lo80", "hi80", "lo95", "hi95"]
@@ -296,6 +298,13 @@ def forecast_series(
         messages.append("Only one backtest window fits in the history: interval coverage could not be measured.")
     steps = np.arange(horizon)
     q = quantiles_for_steps(error_quantiles(backtest.errors[model], setup), steps, setup, backtest.horizon)
+    scales = interval_scales(backtest.errors[model], setup)
+    if max(scales) > 1:
+        q = widen_intervals(q, scales)
+        messages.append(
+            f"Intervals widened x{scales[0]:.2f} (80%) and x{scales[1]:.2f} (95%): in the backtest, narrower ones "
+            "covered less than promised."
+        )
     if len(backtest.errors[model]) < MIN_ERRORS_PER_BUCKET:
         q = widest(q, naive_interval_quantiles(cleaned, steps, setup))
         messages.append(

@@ -11,6 +11,9 @@ Models (formulas in ``docs/forecasting.md``):
 
 * ``seasonal_naive`` - the value one season earlier (Hyndman & Athanasopoulos, *Forecasting:
   Principles and Practice*, 3rd ed., section 5.2). The benchmark every other model must beat.
+* ``seasonal_mean`` - the mean of the same position in the season over the last 8 seasons (for
+  hourly census: the same hour of the week in the last 8 weeks), a robust seasonal-naive variant
+  that averages out one unusual week.
 * ``ets`` - additive Holt-Winters exponential smoothing with damped trend
   (``statsmodels.tsa.holtwinters.ExponentialSmoothing``; Hyndman et al. 2008).
 * ``mstl_arima`` - MSTL decomposition (Bandara, Hyndman & Bergmeir 2021;
@@ -121,6 +124,23 @@ def seasonal_naive(history: pd.Series, horizon: int, setup: SeasonalSetup) -> np
     return np.resize(last, horizon)
 
 
+SEASONAL_MEAN_SEASONS = 8
+
+
+def seasonal_mean(history: pd.Series, horizon: int, setup: SeasonalSetup) -> np.ndarray:
+    """Mean of the value at the same position in each of the last 8 full seasons (fewer if the history is shorter).
+
+    With less than one full season this is :func:`seasonal_naive`.
+    """
+    m = setup.season
+    values = history.to_numpy(dtype=float)
+    seasons = min(SEASONAL_MEAN_SEASONS, len(values) // m)
+    if seasons < 1:
+        return seasonal_naive(history, horizon, setup)
+    profile = values[len(values) - seasons * m :].reshape(seasons, m).mean(axis=0)
+    return np.resize(profile, horizon)
+
+
 def ets(history: pd.Series, horizon: int, setup: SeasonalSetup) -> np.ndarray:
     """Additive damped-trend Holt-Winters; non-seasonal when fewer than two seasons are available."""
     seasonal = "add" if len(history) >= 2 * setup.season else None
@@ -219,18 +239,20 @@ Model = Callable[[pd.Series, int, SeasonalSetup], np.ndarray]
 
 CANDIDATES: dict[str, Model] = {
     "seasonal_naive": seasonal_naive,
+    "seasonal_mean": seasonal_mean,
     "ets": ets,
     "mstl_arima": mstl_arima,
     "fourier_regression": fourier_regression,
 }
-"""The fitted candidates; ``selection`` adds ``ensemble`` (mean of the three non-naive forecasts)."""
+"""The fitted candidates; ``selection`` adds ``ensemble`` (mean of every candidate but seasonal naive)."""
 
 MODEL_LABELS: dict[str, str] = {
     "seasonal_naive": "Seasonal naive (same time one season earlier)",
+    "seasonal_mean": "Seasonal mean (same time in the last 8 seasons, averaged)",
     "ets": "Exponential smoothing (Holt-Winters, damped trend)",
     "mstl_arima": "MSTL decomposition + ARIMA",
     "fourier_regression": "Regression on Fourier terms + holidays",
-    "ensemble": "Average of ETS, MSTL and regression",
+    "ensemble": "Average of seasonal mean, ETS, MSTL and regression",
     "constant": "Constant (history has no variation)",
     "mean": "Mean of the short history",
 }

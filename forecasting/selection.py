@@ -15,6 +15,10 @@ errors ``actual - forecast`` (Tashman 2000, "Out-of-sample tests of forecasting 
   wide as the model's real out-of-sample errors, not as its own (usually too narrow) theory says.
 * **Coverage** is measured honestly by leave-one-origin-out: the intervals tested on an origin's
   window are calibrated only on the errors of the other origins.
+* **Calibration** (:func:`interval_scales`): when that leave-one-origin-out coverage falls short of
+  80% / 95%, the chosen model's intervals are widened about the median error by the smallest factor
+  (steps of 0.05, at most 3) with which the left-out windows would have been covered as promised -
+  conformal calibration of the width on the backtest windows only (Vovk et al. 2005).
 * **Speed**: every fit runs with one BLAS thread (``threadpoolctl``): the matrices are small
   (at most a few thousand rows by ~40 columns), and multi-threaded OpenBLAS on a busy 2-core
   machine made a single least-squares fit up to 100x slower.
@@ -36,7 +40,7 @@ from forecasting.models import CANDIDATES, SeasonalSetup
 QUANTILES = (0.025, 0.1, 0.5, 0.8, 0.9, 0.95, 0.975)
 """Error quantiles kept per horizon bucket: interval ends (80%, 95%) and service levels (p80, p95)."""
 
-ENSEMBLE_MEMBERS = ("ets", "mstl_arima", "fourier_regression")
+ENSEMBLE_MEMBERS = ("seasonal_mean", "ets", "mstl_arima", "fourier_regression")
 MIN_ERRORS_PER_BUCKET = 30
 MAX_BACKTEST_DAYS = 28
 
@@ -179,6 +183,54 @@ def _coverage(errors: pd.DataFrame, setup: SeasonalSetup, forecasts: pd.DataFram
         inside95 += int(((actual >= lo95) & (actual <= hi95)).sum())
         total += len(actual)
     return inside80 / total, inside95 / total
+
+
+MAX_INTERVAL_SCALE = 3.0
+SCALE_STEP = 0.05
+
+
+def interval_scales(errors: pd.DataFrame, setup: SeasonalSetup) -> tuple[float, float]:
+    """Widening factors ``(s80, s95)`` for the 80% and 95% intervals, from leave-one-origin-out coverage.
+
+    ``errors`` as :attr:`Backtest.errors` (columns ``origin``, ``step``, ``error``). For each origin
+    the error quantiles of the other origins give its intervals; each interval end is moved away from
+    the median error by the factor s: ``median + s * (end - median)``. Returns the smallest s in
+    1.0, 1.05, ..., 3.0 for which at least 80% (resp. 95%) of the left-out errors fall inside
+    (3.0 if none does; 1.0 with fewer than two origins, when nothing can be left out).
+    """
+    origins = errors["origin"].unique()
+    if len(origins) < 2:
+        return 1.0, 1.0
+    parts = []
+    for origin in origins:
+        held = (errors["origin"] == origin).to_numpy()
+        table = error_quantiles(errors[~held], setup)
+        parts.append(table.loc[horizon_buckets(errors.loc[held, "step"].to_numpy(), setup)].to_numpy())
+        parts[-1] = np.column_stack([parts[-1], errors.loc[held, "error"].to_numpy(dtype=float)])
+    stacked = np.vstack(parts)
+    q, actual = stacked[:, : len(QUANTILES)], stacked[:, -1]
+    median = q[:, QUANTILES.index(0.5)]
+    grid = np.arange(1.0, MAX_INTERVAL_SCALE + SCALE_STEP / 2, SCALE_STEP)
+
+    def smallest(low: float, high: float, target: float) -> float:
+        lo, hi = q[:, QUANTILES.index(low)] - median, q[:, QUANTILES.index(high)] - median
+        for scale in grid:
+            if np.mean((actual >= median + scale * lo) & (actual <= median + scale * hi)) >= target:
+                return float(round(scale, 2))
+        return float(round(grid[-1], 2))
+
+    return smallest(0.1, 0.9, 0.80), smallest(0.025, 0.975, 0.95)
+
+
+def widen_intervals(q: pd.DataFrame, scales: tuple[float, float]) -> pd.DataFrame:
+    """Error quantiles (columns = QUANTILES) with the 80% ends (0.1, 0.9) and 95% ends (0.025, 0.975) moved
+    away from the median by the factors ``scales`` (from :func:`interval_scales`); other columns unchanged."""
+    widened = q.copy()
+    median = q[0.5]
+    for scale, columns in zip(scales, ((0.1, 0.9), (0.025, 0.975)), strict=True):
+        for column in columns:
+            widened[column] = median + scale * (q[column] - median)
+    return widened
 
 
 def default_origins(setup: SeasonalSetup) -> int:

@@ -11,6 +11,7 @@ from forecasting.models import (
     fourier_regression,
     holiday_flags,
     infer_frequency,
+    seasonal_mean,
     seasonal_naive,
     seasonal_setup,
 )
@@ -36,6 +37,18 @@ def test_seasonal_naive_repeats_last_week():
     history = _daily(range(14))
     forecast = seasonal_naive(history, 9, seasonal_setup("D", 14))
     assert forecast.tolist() == [7, 8, 9, 10, 11, 12, 13, 7, 8]
+
+
+def test_seasonal_mean_averages_the_same_day_of_week_over_the_last_eight_weeks():
+    history = _daily([0] * 7 * 2 + [7 * w + d for w in range(8) for d in range(7)])
+    forecast = seasonal_mean(history, 9, seasonal_setup("D", len(history)))
+    expected = [24.5 + d for d in range(7)]  # mean over weeks 0..7 of 7w + d; the two older weeks are ignored
+    np.testing.assert_allclose(forecast, expected + expected[:2])
+
+
+def test_seasonal_mean_with_less_than_one_season_is_seasonal_naive():
+    history = _daily([3, 4, 5])
+    np.testing.assert_array_equal(seasonal_mean(history, 4, seasonal_setup("D", 3)), [3, 4, 5, 3])
 
 
 def test_fourier_regression_recovers_exact_weekly_pattern():

@@ -12,8 +12,10 @@ from forecasting.selection import (
     choose_model,
     error_quantiles,
     horizon_buckets,
+    interval_scales,
     naive_scale,
     run_backtest,
+    widen_intervals,
 )
 
 
@@ -95,3 +97,34 @@ def test_ensemble_is_preferred_when_within_five_percent_of_the_best():
 
 def test_clearly_better_single_model_beats_the_ensemble():
     assert choose_model(_backtest_with_scores({"ets": 0.70, "ensemble": 0.80, "seasonal_naive": 1.0})) == "ets"
+
+
+def _errors_by_origin(per_origin: list[np.ndarray]) -> pd.DataFrame:
+    return pd.concat(
+        [pd.DataFrame({"origin": k, "step": np.arange(len(e)), "error": e}) for k, e in enumerate(per_origin)],
+        ignore_index=True,
+    )
+
+
+def test_intervals_are_not_widened_when_left_out_windows_are_covered():
+    errors = _errors_by_origin([np.linspace(-3, 3, 201) for _ in range(6)])
+    assert interval_scales(errors, seasonal_setup("D", 2000)) == (1.0, 1.0)
+
+
+def test_intervals_are_widened_when_the_error_level_drifts_between_windows():
+    rng = np.random.default_rng(0)
+    errors = _errors_by_origin([rng.normal(1.5 * k, 1, 200) for k in range(6)])
+    s80, s95 = interval_scales(errors, seasonal_setup("D", 2000))
+    assert s80 > 1.0 and s95 > 1.0
+    assert s80 <= 3.0 and s95 <= 3.0
+
+
+def test_no_widening_with_a_single_origin():
+    errors = _errors_by_origin([np.linspace(-5, 5, 50)])
+    assert interval_scales(errors, seasonal_setup("D", 2000)) == (1.0, 1.0)
+
+
+def test_widening_moves_interval_ends_away_from_the_median_only():
+    q = pd.DataFrame([[-4.0, -2.0, 1.0, 2.0, 3.0, 4.0, 5.0]], columns=[0.025, 0.1, 0.5, 0.8, 0.9, 0.95, 0.975])
+    widened = widen_intervals(q, (2.0, 1.5))
+    assert widened.iloc[0].tolist() == [1 - 1.5 * 5, 1 - 2 * 3, 1.0, 2.0, 1 + 2 * 2, 4.0, 1 + 1.5 * 4]
