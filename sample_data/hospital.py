@@ -75,9 +75,12 @@ def generate_hospital(
     th_open = timeline.opened_day[config.OPENING_UNIT]
     shifts, shift_arrays = shifts_table(clock, flow, sim, rng)
     training, employee_fields = training_table(clock, sim, rng, th_open)
+    employees = employees_table(clock, sim, rng, employee_fields)
+    # People who start after ``end`` are not in the HRMS export yet, so their future roster rows are left out too.
+    shifts = shifts[shifts["employee_id"].isin(employees["employee_id"])].reset_index(drop=True)
     tables = {
         "units": units_table(clock, timeline, scale, rng),
-        "employees": employees_table(clock, sim, rng, employee_fields),
+        "employees": employees,
         "shifts": shifts,
         "absences": absences_table(clock, sim),
         "census": census_frame(clock, flow),
@@ -91,6 +94,9 @@ def generate_hospital(
     steps.set_postfix_str("outcomes")
     tables["patient_experience"] = patient_experience_table(clock, flow, sim, shift_arrays, rng)
     tables["wellbeing"] = wellbeing_table(clock, sim, shift_arrays, rng)
+    known = set(employees["employee_id"])
+    for name, column in (("absences", "employee_id"), ("training", "employee_id"), ("wellbeing", "employee_id")):
+        tables[name] = tables[name][tables[name][column].isin(known)].reset_index(drop=True)
     steps.update()
     steps.close()
     return {name: tables[name] for name in TABLES}

@@ -331,3 +331,13 @@ def test_clock_night_from_19_to_07_lasts_12_hours_except_on_dst_nights(day):
     )
     assert length == (aware[1] - aware[0]) / pd.Timedelta(hours=1)
     assert length in (11, 12, 13)
+
+
+def test_any_end_date_gives_rows_only_for_people_in_the_employee_export():
+    """The app generates the sample with yesterday as its end; future hires' roster rows must not dangle."""
+    from datetime import date as _date
+
+    tables = generate_hospital(scale=0.2, end=_date(2026, 11, 29))
+    known = set(tables["employees"]["employee_id"])
+    for name in ("shifts", "absences", "training", "wellbeing"):
+        assert set(tables[name]["employee_id"]) <= known, name
