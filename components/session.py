@@ -61,7 +61,12 @@ def ensure_sample_loaded() -> None:
             def progress(fraction: float, message: str) -> None:
                 bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-            rows = load_sample_hospital(engine, scale=sample_scale(), end=sample_end(), progress=progress)
+            try:
+                rows = load_sample_hospital(engine, scale=sample_scale(), end=sample_end(), progress=progress)
+            except Exception as error:  # a bug in the generator must read as a message, not a traceback
+                status.update(label="The sample hospital could not be loaded", state="error", expanded=True)
+                st.error(f"Nothing was stored. Set HOSPITAL_SAMPLE_END to an earlier date or report this: {error}")
+                st.stop()
             status.update(label=f"Sample hospital loaded: {rows:,} rows", state="complete", expanded=False)
 
 

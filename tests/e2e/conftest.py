@@ -97,7 +97,7 @@ class AppServer:
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory) -> Iterator[AppServer]:
     """The app on a store that already holds the small sample hospital (loaded before the server starts, so tests
-    do not wait on the first-start bootstrap; that path is covered by ``test_first_start_bootstraps_sample``)."""
+    do not wait on the first-start bootstrap; tests/test_bootstrap.py covers that path)."""
     _require_chromium()
     workdir = tmp_path_factory.mktemp("app")
     prepare_sample_store(workdir / "store.sqlite")
