@@ -626,6 +626,26 @@ def _future_problems(frame: pd.DataFrame, table: Table, today: dt.date, problems
     return bad
 
 
+def _formula_text_warnings(frame: pd.DataFrame, table: Table, problems: Problems) -> None:
+    """Warn (row kept) about text a spreadsheet would run as a formula (OWASP "CSV injection"): it is stored as
+    text, shown as text and neutralised in every export (:mod:`data_loaders.export`), but the source file is
+    suspicious and worth a look."""
+    for col in table.columns:
+        if col.kind != "str" or col.name not in frame.columns:
+            continue
+        text = frame[col.name].astype("string")
+        hit = text.str.match(r"^[=+\-@\t\r]", na=False) & ~text.str.fullmatch(r"[+\-]?\d+(\.\d+)?", na=False)
+        if hit.any():
+            problems.add_rows(
+                frame[hit],
+                col.name,
+                frame.loc[hit, col.name],
+                f"{col.name} begins like a spreadsheet formula. It is kept as plain text and exported neutralised "
+                "(never evaluated); check the source file if you did not expect it.",
+                severity="warning",
+            )
+
+
 def _order_problems(frame: pd.DataFrame, table: Table, problems: Problems) -> pd.Series:
     """Date-order rules: a later event before its earlier one."""
     rules = {
@@ -863,6 +883,7 @@ def validate_table(
     bad |= _row_rules(frame, table, problems)
     bad |= _duplicate_problems(frame, table, problems)
     bad |= reference_problems(frame, table, known_keys, file_keys or {}, rejected_keys or {}, problems)
+    _formula_text_warnings(frame[~bad], table, problems)
     accepted = frame[~bad.to_numpy()]
     accepted = accepted[[*table.column_names, "source_row", "source_sheet"]].reset_index(drop=True)
     for col in table.columns:

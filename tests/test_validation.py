@@ -431,3 +431,21 @@ def test_worked_timecard_in_the_future_is_rejected_but_a_scheduled_shift_is_not(
     errors = result.problems[result.problems["severity"] == "error"]
     assert len(errors) == 1 and "cannot start after today" in errors.iloc[0]["reason"]
     assert result.tables["shifts"]["status"].tolist() == ["scheduled"]
+
+
+def test_text_that_looks_like_a_formula_is_kept_as_text_with_a_warning():
+    import datetime as _dt
+
+    import pandas as _pd
+
+    from data_loaders import load_frames as _load_frames
+
+    employees = _pd.DataFrame(
+        {"employee_id": ["E1", "E2", "E3"], "last_name": ['=HYPERLINK("http://x")', "@SUM(A1)", "Okafor"]}
+    )
+    result = _load_frames(
+        {"employees": employees}, known_keys={"employees": set(), "units": set()}, today=_dt.date(2026, 6, 1)
+    )
+    warnings = result.problems[result.problems["reason"].str.contains("formula", na=False)]
+    assert warnings["severity"].tolist() == ["warning", "warning"]
+    assert result.tables["employees"]["last_name"].tolist() == ['=HYPERLINK("http://x")', "@SUM(A1)", "Okafor"]
