@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
-from access.bootstrap import open_store
+from benchmarks.fresh_store import fresh_store
 from data_loaders import load_frames
-from data_loaders.store import import_tables, metadata
+from data_loaders.store import import_tables
 from sample_data import generate_hospital
-
-OUT = Path(__file__).resolve().parent / "out"
 
 
 def main() -> None:
@@ -23,16 +20,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--url", default=None)
     args = parser.parse_args()
-    OUT.mkdir(exist_ok=True)
-    url = args.url
-    if url is None:
-        path = OUT / "bench_sample.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    engine = open_store(url)
-    metadata.drop_all(engine)
-    metadata.create_all(engine)
+    engine = fresh_store("bench_sample", args.url)
     steps = []
     t0 = time.perf_counter()
     frames = generate_hospital(scale=args.scale)

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.fresh_store import fresh_store
 from data_loaders import store
-
-OUT = Path(__file__).resolve().parent / "out"
 
 
 def synthetic_shifts(rows: int, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -62,16 +60,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--url", default=None, help="store URL (default: a fresh SQLite file under benchmarks/out)")
     args = parser.parse_args()
-    OUT.mkdir(exist_ok=True)
-    url = args.url
-    if url is None:
-        path = OUT / "bench_store.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    engine = store.create_store(url)
-    store.metadata.drop_all(engine)
-    store.metadata.create_all(engine)
+    engine = fresh_store("bench_store", args.url)
     units, employees, shifts = synthetic_shifts(args.rows)
     store.import_tables(
         engine, {"units": units, "employees": employees}, file_name="staff", sha256="0", username="bench"

@@ -49,6 +49,18 @@ SHIFT_STATUSES = ("worked", "scheduled")
 STAFFED_EMPLOYMENT = ("employee", "contract")
 
 
+PANDAS_DTYPES: dict[str, str] = {
+    "str": "string",
+    "category": "string",
+    "int": "Int64",
+    "float": "float64",
+    "bool": "boolean",
+    "date": "datetime64[ns]",
+    "datetime": "datetime64[ns]",
+}
+"""The pandas dtype of each column kind in canonical DataFrames (dates are midnight timestamps)."""
+
+
 @dataclass(frozen=True)
 class Column:
     """One canonical column.

@@ -36,7 +36,7 @@ import pandera.pandas as pa
 from data_loaders import settings
 from data_loaders.mapping import normalise_token
 from data_loaders.readers import MAX_CELL_CHARS, cell_text
-from data_loaders.schema import TABLES, Column, Table
+from data_loaders.schema import PANDAS_DTYPES, TABLES, Column, Table
 
 PROBLEM_COLUMNS = ["table", "sheet", "row", "column", "value", "reason", "severity"]
 MAX_VALUE_CHARS_IN_REPORT = 200
@@ -497,16 +497,8 @@ def _empty(col: Column) -> pd.Series:
 
 
 def canonical_dtype(col: Column) -> str:
-    """The pandas dtype of a canonical column kind."""
-    return {
-        "str": "string",
-        "category": "string",
-        "int": "Int64",
-        "float": "float64",
-        "bool": "boolean",
-        "date": "datetime64[ns]",
-        "datetime": "datetime64[ns]",
-    }[col.kind]
+    """The pandas dtype of a canonical column kind (:data:`data_loaders.schema.PANDAS_DTYPES`)."""
+    return PANDAS_DTYPES[col.kind]
 
 
 def _parse_column(series: pd.Series, col: Column, piece: Piece, problems: Problems) -> tuple[pd.Series, pd.Series, str]:

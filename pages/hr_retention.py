@@ -15,12 +15,12 @@ import streamlit as st
 from access.data_access import AccessDenied
 from access.risk_views import (
     may_see_individual_risk,
-    risk_data_end,
     risk_tables,
     suppressed_unit_summary,
     suppressed_unit_trend,
 )
 from components import risk_charts
+from components.risk_cache import cache_scope, data_end
 from components.session import current_access, record_export
 from data_loaders.export import to_safe_csv
 from forecasting.attrition import AttritionModel, fit_history_model, monthly_as_of_dates
@@ -42,16 +42,8 @@ if not may_see_individual_risk(da):
     st.info("Individual risk is visible to HR officers and administrators only. See *Burnout by unit*.")
     st.stop()
 
-scope = (da.user.username, da.user.role, tuple(sorted(da.user.units or ())))
+scope = cache_scope(da)
 version = da.data_version()
-
-
-@st.cache_data(show_spinner=False, ttl=3600)
-def data_end(_da, scope: tuple, version: str) -> pd.Timestamp | None:
-    try:
-        return risk_data_end(_da)
-    except ValueError:
-        return None
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -12,8 +12,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from access.risk_views import risk_data_end, unit_burnout_summary, unit_burnout_trend
+from access.risk_views import unit_burnout_summary, unit_burnout_trend
 from components import risk_charts
+from components.risk_cache import cache_scope, data_end
 from components.session import current_access
 from forecasting.attrition import monthly_as_of_dates
 from forecasting.burnout import DRIVER_COLUMNS, driver_label
@@ -27,16 +28,8 @@ st.caption(
     "people are suppressed (and one more where needed so totals cannot reveal them). Individual scores are "
     "visible to HR only. Definitions and sources: docs/risk_model.md."
 )
-scope = (da.user.username, da.user.role, tuple(sorted(da.user.units or ())))
+scope = cache_scope(da)
 version = da.data_version()
-
-
-@st.cache_data(show_spinner=False, ttl=3600)
-def data_end(_da, scope: tuple, version: str) -> pd.Timestamp | None:
-    try:
-        return risk_data_end(_da)
-    except ValueError:
-        return None
 
 
 @st.cache_data(show_spinner=False, ttl=3600)

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_loaders.schema import TABLES
+from data_loaders.schema import PANDAS_DTYPES, TABLES
 
-DTYPES = {
-    "str": "string",
-    "category": "string",
-    "int": "Int64",
-    "float": "float64",
-    "bool": "boolean",
-    "date": "datetime64[ns]",
-    "datetime": "datetime64[ns]",
-}
-"""Pandas dtype of each schema column kind (dates are midnight timestamps)."""
+DTYPES = PANDAS_DTYPES
+"""Pandas dtype of each schema column kind, from the schema (dates are midnight timestamps)."""
 
 
 def canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
