@@ -32,7 +32,7 @@ if account is None:
     ]
     st.navigation(sign_in_pages, position="hidden").run()
 else:
-    home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
+    home = st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)
     sections: dict[str, list] = {"": [home]}
     for section in SECTIONS:
         offered = [
@@ -49,7 +49,8 @@ else:
             + (f" · units: {', '.join(sorted(account.units))}" if account.role == "dept_head" else "")
         )
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):
-            sign_out()
+            if sign_out():
+                st.stop()  # the browser is on its way to the identity provider's logout
             st.rerun()
     audit.record(get_engine(), account.username, "page_view", {"page": page.title})
     page.run()

@@ -13,7 +13,7 @@ ALL_ROLES = frozenset({"admin", "hr_officer", "dept_head", "executive"})
 
 @dataclass(frozen=True)
 class PageSpec:
-    path: str  # file under pages/
+    path: str  # file under app_pages/
     title: str
     icon: str  # Material icon, e.g. ":material/upload:"
     section: str  # "HR officer" | "Department head" | "Executive" | "Administration"
@@ -22,63 +22,63 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec(
-        "pages/data_import.py",
+        "app_pages/data_import.py",
         "Data import",
         ":material/upload_file:",
         "HR officer",
         frozenset({"admin", "hr_officer"}),
     ),
     PageSpec(
-        "pages/hr_retention.py",
+        "app_pages/hr_retention.py",
         "Retention risk",
         ":material/health_and_safety:",
         "HR officer",
         frozenset({"admin", "hr_officer"}),
     ),
     PageSpec(
-        "pages/hr_unit_burnout.py",
+        "app_pages/hr_unit_burnout.py",
         "Burnout by unit",
         ":material/monitor_heart:",
         "Department head",
         frozenset({"dept_head", "executive"}),
     ),
     PageSpec(
-        "pages/unit_forecast.py",
+        "app_pages/unit_forecast.py",
         "Forecast and staffing",
         ":material/query_stats:",
         "Department head",
         frozenset({"admin", "hr_officer", "dept_head", "executive"}),
     ),
     PageSpec(
-        "pages/exec_overview.py",
+        "app_pages/exec_overview.py",
         "Executive overview",
         ":material/monitoring:",
         "Executive",
         frozenset({"admin", "hr_officer", "executive"}),
     ),
     PageSpec(
-        "pages/hr_workforce.py",
+        "app_pages/hr_workforce.py",
         "Workforce overview",
         ":material/groups:",
         "HR officer",
         frozenset({"admin", "hr_officer"}),
     ),
     PageSpec(
-        "pages/training_readiness.py",
+        "app_pages/training_readiness.py",
         "Training and rollout readiness",
         ":material/school:",
         "Department head",
         frozenset({"admin", "hr_officer", "dept_head", "executive"}),
     ),
     PageSpec(
-        "pages/recruiting.py",
+        "app_pages/recruiting.py",
         "Recruiting",
         ":material/person_search:",
         "HR officer",
         frozenset({"admin", "hr_officer", "executive"}),
     ),
-    PageSpec("pages/admin_users.py", "Users", ":material/manage_accounts:", "Administration", frozenset({"admin"})),
-    PageSpec("pages/admin_audit.py", "Audit trail", ":material/policy:", "Administration", frozenset({"admin"})),
+    PageSpec("app_pages/admin_users.py", "Users", ":material/manage_accounts:", "Administration", frozenset({"admin"})),
+    PageSpec("app_pages/admin_audit.py", "Audit trail", ":material/policy:", "Administration", frozenset({"admin"})),
 ]
 """Pages in menu order within each section."""
 

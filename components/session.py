@@ -9,28 +9,19 @@ cookie (``st.logout``) so the next visitor is not signed straight back in.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import threading
 import time
-from pathlib import Path
 from typing import NoReturn
 
 import streamlit as st
 from sqlalchemy.engine import Engine
-from streamlit.errors import StreamlitAPIException
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access import audit, oidc
 from access.auth import Account, Administration
 from access.bootstrap import load_sample_hospital, open_store, sample_end, sample_scale, should_bootstrap_sample
 from access.data_access import AccessDenied, DataAccess
-from components.page_registry import PAGES
 from data_loaders.store import is_empty
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-OPEN_TO_ALL = frozenset({PROJECT_DIR / "pages" / "home.py", PROJECT_DIR / "app.py"})
-"""Scripts every signed-in role may run; any other page must be registered for the role in ``PAGES``."""
 
 SESSION_TIMEOUT_MINUTES = 30
 """Inactivity time-out. HIPAA §164.312(a)(2)(iii) asks for automatic logoff; 15-30 minutes is the usual setting."""
@@ -82,8 +73,12 @@ def sign_in(account: Account, method: str = "password") -> None:
     st.session_state["last_seen"] = _now()
 
 
-def sign_out(reason: str = "signed out") -> None:
-    """End the session (audited); an OIDC session also ends Streamlit's identity cookie."""
+def sign_out(reason: str = "signed out") -> bool:
+    """End the session (audited); an OIDC session also ends Streamlit's identity cookie.
+
+    Returns True when the browser is being sent to the identity provider's logout (``st.logout``): the caller must
+    then stop the run rather than rerun, or the redirect is lost.
+    """
     account = st.session_state.pop("account", None)
     method = st.session_state.pop("sign_in_method", "password")
     st.session_state.pop("last_seen", None)
@@ -91,6 +86,8 @@ def sign_out(reason: str = "signed out") -> None:
         audit.record(get_engine(), account.username, "sign_out", {"reason": reason, "method": method})
     if method == "oidc" and _oidc_signed_in():
         st.logout()
+        return True
+    return False
 
 
 def oidc_providers() -> list[str]:
@@ -136,45 +133,9 @@ def current_account() -> Account | None:
     return account
 
 
-def _running_page() -> Path | None:
-    """The page script this run executes under a main script (app.py), or None outside a script run or when the
-    page file itself is the main script (page tests that run one file; in production the main script is app.py)."""
-    ctx = get_script_run_ctx()
-    if ctx is None:
-        return None
-    info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) or {}
-    path = Path(info["script_path"]).resolve() if info.get("script_path") else None
-    return None if path is None or path == Path(ctx.main_script_path).resolve() else path
-
-
-def page_allowed(role: str, page: Path) -> bool:
-    """Whether ``role`` may run the page script ``page`` (registered for the role in ``PAGES``, or open to all)."""
-    if page in OPEN_TO_ALL:
-        return True
-    return any((PROJECT_DIR / spec.path).resolve() == page and role in spec.roles for spec in PAGES)
-
-
-def _require_page_for_role(account: Account) -> None:
-    """Stop a page the role is not offered, however it was reached.
-
-    ``st.navigation`` in app.py offers each role its pages only. This second check covers a page script started
-    any other way, e.g. Streamlit's legacy multipage mode, which a fresh server process uses for a URL such as
-    ``/admin_audit`` until app.py has run once (it runs the file from ``pages/`` directly).
-    """
-    page = _running_page()
-    if page is None or page_allowed(account.role, page):
-        return
-    audit.record(get_engine(), account.username, "page_view", {"page": page.name, "denied": True})
-    st.error("This page is not available to your role.")
-    st.stop()
-
-
-def _to_sign_in() -> NoReturn:
-    """Nobody is signed in on this page. That only happens when Streamlit runs a file of ``pages/`` directly (its
-    legacy multipage mode on a freshly started server, before any session ran ``app.py``): hand over to ``app.py``,
-    whose navigation shows the sign-in form; if that is not possible, say so and stop."""
-    with contextlib.suppress(StreamlitAPIException):  # already under app.py's navigation
-        st.switch_page("app.py")
+def _stop_signed_out() -> NoReturn:
+    """Nobody is signed in. Pages only run under app.py's ``st.navigation``, which shows the sign-in form instead,
+    so this is reached only when a page file is run on its own (a page test without an account)."""
     st.warning("Please sign in.")
     st.stop()
 
@@ -184,8 +145,7 @@ def current_access() -> DataAccess:
     page is not offered to the user's role."""
     account = current_account()
     if account is None:
-        _to_sign_in()
-    _require_page_for_role(account)
+        _stop_signed_out()
     engine = get_engine()
     return DataAccess(engine, account.context(), audit=functools.partial(audit.record, engine))
 
@@ -194,8 +154,7 @@ def current_admin() -> Administration:
     """User and audit administration for the signed-in administrator; stops the page for anyone else."""
     account = current_account()
     if account is None:
-        _to_sign_in()
-    _require_page_for_role(account)
+        _stop_signed_out()
     try:
         return Administration(get_engine(), account.context())
     except AccessDenied as denied:

@@ -17,7 +17,7 @@ from access.auth import Administration
 from access.bootstrap import open_store
 from access.data_access import AccessDenied, DataAccess, UserContext
 from components import session
-from tests.test_auth_session import APP, _sign_in, navigation_v2  # noqa: F401 (fixture)
+from tests.test_auth_session import APP, _sign_in
 
 PROJECT = Path(__file__).resolve().parents[1]
 LISTED_ACTIONS = {
@@ -120,7 +120,7 @@ def test_imports_rollbacks_and_reads_are_audited_with_who_and_filters(engine):
 
 
 @pytest.fixture
-def admin_app(engine, tmp_path, monkeypatch, navigation_v2):  # noqa: F811
+def admin_app(engine, tmp_path, monkeypatch):
     auth.create_demo_accounts(engine)
     monkeypatch.setenv("HOSPITAL_STORE_URL", str(engine.url))
     monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")
@@ -133,10 +133,10 @@ def test_every_listed_action_lands_in_the_trail_through_the_app(admin_app, engin
     at = admin_app
     _sign_in(at, "demo.admin", "wrong password")
     _sign_in(at, "demo.admin")
-    at.switch_page("pages/admin_audit.py").run()
+    at.switch_page("app_pages/admin_audit.py").run()
     at.selectbox(key="audit_action").select("sign_in").run()
     at.download_button(key="audit_download").click().run()
-    at.switch_page("pages/admin_users.py").run()
+    at.switch_page("app_pages/admin_users.py").run()
     at.text_input(key="new_user").input("ann@example.org")
     at.selectbox(key="new_role").select("hr_officer")
     at.checkbox(key="new_sso").check()
@@ -161,10 +161,27 @@ def test_every_listed_action_lands_in_the_trail_through_the_app(admin_app, engin
 def test_audit_page_offers_no_way_to_edit_entries(admin_app, engine):
     at = admin_app
     _sign_in(at, "demo.admin")
-    at.switch_page("pages/admin_audit.py").run()
+    at.switch_page("app_pages/admin_audit.py").run()
     assert at.title[0].value == "Audit trail"
     assert len(at.dataframe) == 1 and at.dataframe[0].proto.editing_mode == DataframeProto.EditingMode.READ_ONLY
     assert len(at.data_editor) == 0
     assert [b.label for b in at.main.button] == []  # nothing to press but the download
     assert len(at.download_button) == 1
-    assert "data_editor" not in (PROJECT / "pages" / "admin_audit.py").read_text()
+    assert "data_editor" not in (PROJECT / "app_pages" / "admin_audit.py").read_text()
+
+
+def test_every_rerun_of_a_page_runs_app_py_and_records_one_page_view(admin_app, engine):
+    """A widget change reruns app.py (its navigation, session checks and page-view audit), then the page: never
+    the page alone, as Streamlit's legacy ``pages/`` mode did."""
+
+    def app_py_views() -> int:
+        views = audit.search(engine, action="page_view", text='"page": "Audit trail"')
+        return int((~views["details"].str.contains('"filters"')).sum())
+
+    at = admin_app
+    _sign_in(at, "demo.admin")
+    at.switch_page("app_pages/admin_audit.py").run()
+    before = app_py_views()
+    at.selectbox(key="audit_action").select("sign_in").run()
+    at.selectbox(key="audit_action").select("sign_out").run()
+    assert app_py_views() == before + 2

@@ -6,8 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit.runtime.scriptrunner.script_runner as script_runner
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from access import audit, auth
@@ -33,23 +31,6 @@ def store(tmp_path_factory):
     return url, engine
 
 
-def _run_main_script(main_script_path: str) -> None:
-    """Run app.py as the real server does once ``st.navigation`` has been called (multipage v2).
-
-    AppTest resets Streamlit's "uses a pages/ folder" flag before every run, so with this project's ``pages/``
-    folder each run would start in the legacy multipage mode, which runs a page file directly and skips app.py
-    (and with it the role-based navigation under test).
-    """
-    PagesManager.uses_pages_directory = False
-    path = Path(main_script_path)
-    exec(compile(path.read_text(), str(path), "exec"), {"__name__": "__main__", "__file__": str(path)})
-
-
-@pytest.fixture
-def navigation_v2(monkeypatch):
-    monkeypatch.setattr(script_runner, "_mpa_v1", _run_main_script)
-
-
 class Clock:
     def __init__(self) -> None:
         self.now = 1_000.0
@@ -66,7 +47,7 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def app(store, monkeypatch, navigation_v2):
+def app(store, monkeypatch):
     url, _ = store
     monkeypatch.setenv("HOSPITAL_STORE_URL", url)
     monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")

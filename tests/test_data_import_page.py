@@ -11,7 +11,7 @@ from access import auth
 from access.bootstrap import open_store
 from components import session
 from data_loaders import store
-from tests.test_auth_session import APP, navigation_v2  # noqa: F401 (fixture)
+from tests.test_auth_session import APP
 
 UNITS_CSV = b"Unit ID;Unit Name;Unit Type\nICU;Intensive care;ICU\nED;Emergency;ED\n"
 STAFF_CSV = (
@@ -24,7 +24,7 @@ STAFF_CSV = (
 
 
 @pytest.fixture
-def page(tmp_path, monkeypatch, navigation_v2):  # noqa: F811
+def page(tmp_path, monkeypatch):
     engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     auth.create_demo_accounts(engine)
     monkeypatch.setenv("HOSPITAL_STORE_URL", str(engine.url))
@@ -33,7 +33,7 @@ def page(tmp_path, monkeypatch, navigation_v2):  # noqa: F811
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["account"] = auth.get_account(engine, "demo.hr")
     at.session_state["last_seen"] = time.monotonic()
-    at.run().switch_page("pages/data_import.py").run()
+    at.run().switch_page("app_pages/data_import.py").run()
     yield at, engine
     session.get_engine.clear()
 
@@ -70,7 +70,7 @@ def test_rollback_preselects_the_newest_import_and_needs_a_fresh_confirmation(pa
     _upload(at, "staff.csv", STAFF_CSV)
     _import_button(at).click().run()
     newest = int(store.import_history(engine)["import_id"].max())
-    at.switch_page("pages/data_import.py").run()
+    at.switch_page("app_pages/data_import.py").run()
     target = next(s for s in at.selectbox if s.label.startswith("Import to roll back"))
     assert target.value == newest
     at.checkbox[0].check().run()

@@ -27,7 +27,7 @@ from data_loaders import load_file
 from data_loaders.export import to_safe_csv, to_safe_xlsx
 from data_loaders.settings import max_upload_mb
 from tests.bad_files import rewrite_member, xlsx_bytes
-from tests.test_auth_session import APP, navigation_v2  # noqa: F401 (fixture)
+from tests.test_auth_session import APP
 
 PROJECT = Path(__file__).resolve().parents[1]
 UNITS = [["Unit ID", "Unit Name", "Unit Type"], ["ICU", "Intensive care", "ICU"], ["ED", "Emergency", "ED"]]
@@ -187,7 +187,7 @@ def test_server_upload_limit_matches_the_app_setting():
 def test_no_page_renders_through_unsafe_html():
     offenders = [
         str(p.relative_to(PROJECT))
-        for folder in ("pages", "components")
+        for folder in ("app_pages", "components")
         for p in (PROJECT / folder).glob("*.py")
         if "unsafe_allow_html" in p.read_text() or "st.html(" in p.read_text()
     ]
@@ -195,7 +195,7 @@ def test_no_page_renders_through_unsafe_html():
 
 
 @pytest.fixture
-def import_page(tmp_path, monkeypatch, navigation_v2):  # noqa: F811
+def import_page(tmp_path, monkeypatch):
     """The data import page as the HR officer, on an empty store with demo accounts."""
     engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     auth.create_demo_accounts(engine)
@@ -205,7 +205,7 @@ def import_page(tmp_path, monkeypatch, navigation_v2):  # noqa: F811
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["account"] = auth.get_account(engine, "demo.hr")
     at.session_state["last_seen"] = time.monotonic()
-    at.run().switch_page("pages/data_import.py").run()
+    at.run().switch_page("app_pages/data_import.py").run()
     yield at
     session.get_engine.clear()
 

@@ -192,7 +192,7 @@ def _texts(app: AppTest) -> str:
 
 
 def test_executive_overview_shows_tiles_benchmarks_outcomes_and_report(store_url, monkeypatch):
-    app = _run("pages/exec_overview.py", "executive", store_url, monkeypatch)
+    app = _run("app_pages/exec_overview.py", "executive", store_url, monkeypatch)
     labels = {m.label for m in app.metric}
     assert {"Headcount", "Turnover (annualised)", "RN vacancy rate", "Nursing HPPD", "Patient experience"} <= labels
     headcount = next(m for m in app.metric if m.label == "Headcount")
@@ -205,13 +205,13 @@ def test_executive_overview_shows_tiles_benchmarks_outcomes_and_report(store_url
 
 
 def test_hr_workforce_page_renders_for_hr_officer(store_url, monkeypatch):
-    app = _run("pages/hr_workforce.py", "hr_officer", store_url, monkeypatch)
+    app = _run("app_pages/hr_workforce.py", "hr_officer", store_url, monkeypatch)
     assert {"Headcount", "Absence rate", "eNPS"} <= {m.label for m in app.metric}
     assert len(app.dataframe) >= 1
 
 
 def test_training_readiness_names_people_for_dept_head_of_their_unit_only(store_url, monkeypatch):
-    app = _run("pages/training_readiness.py", "dept_head", store_url, monkeypatch)
+    app = _run("app_pages/training_readiness.py", "dept_head", store_url, monkeypatch)
     tables = [d.value for d in app.dataframe]
     named = [t for t in tables if "last_name" in t.columns]
     assert named, "a department head sees who is not ready in their unit"
@@ -219,13 +219,13 @@ def test_training_readiness_names_people_for_dept_head_of_their_unit_only(store_
 
 
 def test_training_readiness_gives_executives_counts_not_names(store_url, monkeypatch):
-    app = _run("pages/training_readiness.py", "executive", store_url, monkeypatch)
+    app = _run("app_pages/training_readiness.py", "executive", store_url, monkeypatch)
     for frame in (d.value for d in app.dataframe):
         assert "last_name" not in frame.columns and "first_name" not in frame.columns
 
 
 def test_recruiting_page_shows_open_requisitions_and_skills_gap(store_url, monkeypatch):
-    app = _run("pages/recruiting.py", "executive", store_url, monkeypatch)
+    app = _run("app_pages/recruiting.py", "executive", store_url, monkeypatch)
     assert {"RN vacancy rate", "RN time to fill"} <= {m.label for m in app.metric}
     columns = [set(d.value.columns) for d in app.dataframe]
     assert any("open_days" in c for c in columns)

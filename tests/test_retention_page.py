@@ -162,7 +162,7 @@ def page(store_url, monkeypatch):
 
 
 def test_retention_page_shows_watch_list_model_evaluation_and_safe_export_to_hr(page):
-    at = page("pages/hr_retention.py", "hr_officer")
+    at = page("app_pages/hr_retention.py", "hr_officer")
     assert not at.exception
     assert [h.value for h in at.subheader][:4] == [
         "Burnout risk distribution",
@@ -178,14 +178,14 @@ def test_retention_page_shows_watch_list_model_evaluation_and_safe_export_to_hr(
 
 
 def test_retention_page_stops_for_department_heads(page):
-    at = page("pages/hr_retention.py", "dept_head", frozenset({"ICU"}))
+    at = page("app_pages/hr_retention.py", "dept_head", frozenset({"ICU"}))
     assert not at.exception
     assert any("HR officers and administrators only" in i.value for i in at.info)
     assert not at.dataframe
 
 
 def test_unit_burnout_page_shows_only_aggregates_to_executives(page):
-    at = page("pages/hr_unit_burnout.py", "executive")
+    at = page("app_pages/hr_unit_burnout.py", "executive")
     assert not at.exception
     table = at.dataframe[0].value.set_index("unit")
     assert "employee_id" not in table.columns

@@ -22,11 +22,11 @@ from access.auth import get_account
 from access.data_access import DataAccess, UserContext
 from components import session
 from components.page_registry import PAGES
-from tests.test_auth_session import APP, navigation_v2  # noqa: F401 (fixture)
+from tests.test_auth_session import APP
 
 PROJECT = Path(__file__).resolve().parents[1]
 ACCOUNTS = {"admin": "demo.admin", "hr_officer": "demo.hr", "dept_head": "demo.icu", "executive": "demo.exec"}
-HOME = "pages/home.py"
+HOME = "app_pages/home.py"
 
 IDENTIFIER_COLUMNS = {"employee_id", "respondent_id", "first_name", "last_name", "manager_id", "employee", "full_name"}
 SENSITIVE_COLUMN = re.compile(
@@ -69,7 +69,7 @@ def scope(sample_engine):
 
 
 @pytest.fixture
-def app_for(sample_engine, monkeypatch, navigation_v2):  # noqa: F811
+def app_for(sample_engine, monkeypatch):
     monkeypatch.setenv("HOSPITAL_STORE_URL", str(sample_engine.url))
     monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")
     session.get_engine.clear()
@@ -314,9 +314,8 @@ def test_burnout_page_unit_filter_is_a_projection_of_one_suppressed_table(sample
 
 # -- a page reached outside the role's navigation ---------------------------------------------------------------------
 @pytest.fixture
-def legacy_app_for(sample_engine, monkeypatch):
-    """AppTest WITHOUT the multipage-v2 shim: with a pages/ folder each run starts in Streamlit's legacy mode, which
-    runs a page file directly (as a fresh server does for a page URL before app.py has run once)."""
+def fresh_app_for(sample_engine, monkeypatch):
+    """An app whose first run goes straight to a page's address, as a page URL does on a freshly started server."""
     monkeypatch.setenv("HOSPITAL_STORE_URL", str(sample_engine.url))
     monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")
     session.get_engine.clear()
@@ -325,26 +324,28 @@ def legacy_app_for(sample_engine, monkeypatch):
         at = AppTest.from_file(APP, default_timeout=300)
         at.session_state["account"] = get_account(sample_engine, ACCOUNTS[role])
         at.session_state["last_seen"] = time.monotonic()
-        return at  # not run yet: the first run goes straight to the page switched to, as a URL would
+        return at  # not run yet
 
     yield start
     session.get_engine.clear()
 
 
 @pytest.mark.parametrize(("role", "path"), [(r, p) for r, p in _not_offered() if r in ("dept_head", "executive")])
-def test_page_started_outside_the_navigation_still_refuses_the_role(legacy_app_for, sample_engine, role, path):
-    at = legacy_app_for(role).switch_page(path).run()
-    assert not any("You are signed in as" in m.value for m in at.markdown)  # app.py did not run: the page did
-    assert any("not available to your role" in e.value for e in at.error)
-    assert not at.dataframe and not at.table and not at.get("plotly_chart") and not at.metric
-    from access import audit
-
-    denied = audit.search(sample_engine, action="page_view", username=ACCOUNTS[role], text='"denied": true', limit=1)
-    assert Path(path).name in denied.iloc[0]["details"]
+def test_a_page_address_on_a_fresh_server_runs_app_py_not_the_page(fresh_app_for, sample_engine, role, path):
+    """With ``app_pages/`` Streamlit has no legacy multipage mode: the first run of a fresh server for a page's
+    address runs app.py, whose navigation does not offer the page to this role (and audits the Home view)."""
+    at = fresh_app_for(role).switch_page(path).run()
+    assert any("Signed in as" in c.value for c in at.sidebar.caption)  # app.py ran
+    assert [t.value for t in at.title] == ["Hospital workforce analytics"]  # Home ran, not the page
+    assert not any("not available to your role" in e.value for e in at.error)
 
 
-def test_every_page_file_is_registered_or_open_to_all():
-    """A page file that is not in the registry would be refused to everyone; registering it is the way in."""
-    registered = {(PROJECT / p.path).resolve() for p in PAGES} | set(session.OPEN_TO_ALL)
-    unregistered = [p.name for p in (PROJECT / "pages").glob("*.py") if p.resolve() not in registered]
+def test_every_page_file_is_registered_or_home():
+    """A page file that is not in the registry is never offered to anyone: registering it is the way in."""
+    registered = {(PROJECT / p.path).resolve() for p in PAGES} | {(PROJECT / HOME).resolve()}
+    unregistered = [p.name for p in (PROJECT / "app_pages").glob("*.py") if p.resolve() not in registered]
     assert unregistered == []
+
+
+def test_there_is_no_pages_folder_that_would_switch_streamlit_to_legacy_mode():
+    assert not (PROJECT / "pages").exists()

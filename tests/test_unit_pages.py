@@ -16,7 +16,7 @@ from components import session
 from data_loaders.load import load_frames
 from data_loaders.store import import_tables
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "unit_forecast.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "unit_forecast.py")
 
 
 def _tiny_hospital() -> dict[str, pd.DataFrame]:

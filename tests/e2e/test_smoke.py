@@ -22,9 +22,9 @@ def test_every_offered_page_opens_without_error(app_server, page, role):
     nav = page.get_by_test_id("stSidebarNav")
     for spec in offered:
         nav.get_by_role("link", name=spec.title, exact=True).click()
-        page.wait_for_url(f"**/{spec.path.removeprefix('pages/').removesuffix('.py')}", timeout=60_000)
+        page.wait_for_url(f"**/{spec.path.removeprefix('app_pages/').removesuffix('.py')}", timeout=60_000)
         wait_for_app_idle(page)
-        screenshot(page, f"{role}-{spec.path.removeprefix('pages/').removesuffix('.py')}")
+        screenshot(page, f"{role}-{spec.path.removeprefix('app_pages/').removesuffix('.py')}")
         assert page.get_by_test_id("stException").count() == 0, f"{spec.title} shows an exception for {role}"
         errors = page.get_by_test_id("stAlertContentError")
         assert errors.count() == 0, f"{spec.title} shows an error for {role}: {errors.first.inner_text()}"
