@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -78,10 +78,14 @@ def sample_scale() -> float:
     return float(os.environ.get("HOSPITAL_SAMPLE_SCALE", "1"))
 
 
-def sample_end() -> date:
+def sample_end(now: datetime | None = None) -> date:
     """Last day of the bootstrapped sample hospital's history: ``HOSPITAL_SAMPLE_END`` (YYYY-MM-DD), else yesterday
-    in the hospital's time zone, so that on first start the forecasts and the scheduled roster lie ahead of today."""
+    in the hospital's time zone, so that on first start the forecasts and the scheduled roster lie ahead of today.
+
+    ``now`` is an aware instant (default: the current time); the day is taken on the hospital's wall clock.
+    """
     configured = os.environ.get("HOSPITAL_SAMPLE_END")
     if configured:
         return date.fromisoformat(configured)
-    return datetime.now(ZoneInfo(hospital_timezone())).date() - timedelta(days=1)
+    instant = now if now is not None else datetime.now(UTC)
+    return instant.astimezone(ZoneInfo(hospital_timezone())).date() - timedelta(days=1)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from access.bootstrap import sample_end, should_bootstrap_sample
 
 
 def test_sample_history_ends_yesterday_in_the_hospital_time_zone(monkeypatch):
+    """At 03:30 UTC on 8 March it is still 7 March in New York (22:30 EST): yesterday there is 6 March, not 7."""
     monkeypatch.delenv("HOSPITAL_SAMPLE_END", raising=False)
     monkeypatch.setenv("HOSPITAL_TIMEZONE", "America/New_York")
-    yesterday = datetime.now(ZoneInfo("America/New_York")).date() - timedelta(days=1)
-    assert sample_end() == yesterday
+    assert sample_end(datetime(2026, 3, 8, 3, 30, tzinfo=UTC)) == date(2026, 3, 6)
+    monkeypatch.setenv("HOSPITAL_TIMEZONE", "Europe/London")
+    assert sample_end(datetime(2026, 3, 8, 3, 30, tzinfo=UTC)) == date(2026, 3, 7)
 
 
 def test_sample_end_can_be_pinned(monkeypatch):

@@ -90,9 +90,30 @@ def test_aggregate_of_sensitive_data_suppresses_small_groups(engine):
     da = DataAccess(engine, UserContext("x", "executive"))
     with pytest.raises(AccessDenied):
         da.table("absences")
+    three = [f"N{i}" for i in range(3)]  # a unit of 3 people: under the minimum group size of 5
+    store.import_tables(
+        engine,
+        {
+            "units": pd.DataFrame({"unit_id": _s(["NICU"])}),
+            "employees": pd.DataFrame({"employee_id": _s(three), "unit": _s(["NICU"] * 3), "last_name": _s(three)}),
+            "absences": pd.DataFrame(
+                {
+                    "employee_id": _s(three),
+                    "date": pd.to_datetime(["2026-01-06"] * 3),
+                    "hours": [8.0] * 3,
+                    "absence_type": _s(["sick"] * 3),
+                }
+            ),
+        },
+        file_name="nicu",
+        sha256="1",
+        username="t",
+    )
     out = da.aggregate(_absence_by_unit, ["absences", "employees"], ["hours"]).set_index("unit")
-    assert out.loc["ICU", "hours"] == 56.0  # 7 people
-    assert not out.loc["ICU", "suppressed"]
+    assert out.loc["NICU", "suppressed"] and pd.isna(out.loc["NICU", "hours"]) and pd.isna(out.loc["NICU", "people"])
+    # complementary suppression: the next-smallest unit (ED, 5 people) is hidden too, so NICU is not total - rest
+    assert out.loc["ED", "suppressed"] and pd.isna(out.loc["ED", "hours"])
+    assert out.loc["ICU", "hours"] == 56.0 and not out.loc["ICU", "suppressed"]  # 7 people
 
 
 def test_a_filter_never_changes_the_population_so_differencing_reveals_nothing(engine):
