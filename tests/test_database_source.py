@@ -11,8 +11,10 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from access.data_access import AccessDenied, DataAccess, UserContext
 from data_loaders.database import read_database
 from data_loaders.sources import Source
+from data_loaders.store import create_store
 from tests.db_urls import postgres_url
 from tests.scratch_sources import scratch_source
 
@@ -142,3 +144,34 @@ def test_unreachable_server_skips_locally_but_fails_in_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="PostgreSQL not reachable"):
         postgres_url()
+
+
+# -- through the access layer: importers only, every read audited --------------------------------------------------
+def _access(tmp_path, role: str):
+    entries: list[tuple[str, str, dict]] = []
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    user = UserContext(f"{role}.user", role, frozenset({"ICU"}) if role == "dept_head" else None)
+    return DataAccess(engine, user, audit=lambda *entry: entries.append(entry)), entries
+
+
+def test_a_source_read_is_audited_with_source_query_and_row_counts(source, tmp_path):
+    source, _ = source
+    access, entries = _access(tmp_path, "hr_officer")
+    query = f"SELECT * FROM {TIMECARDS}"
+    access.read_source(source, {"shifts": query, "units": "SELECT LOAD_FILE('/etc/passwd') AS unit_id"})
+    [(username, action, details)] = entries
+    assert (username, action) == ("hr_officer.user", "source_read")
+    assert details["source"] == source.name
+    assert details["queries"] == [f"shifts: {query}", "units: SELECT LOAD_FILE('/etc/passwd') AS unit_id"]
+    assert details["rows"][0].startswith("shifts: ")  # accepted and rejected counts per table
+    assert details["rows"][1] == "units: 0 accepted, 0 rejected"
+    assert "LOAD_FILE" in details["problems"][0]
+
+
+@pytest.mark.parametrize("role", ["executive", "dept_head"])
+def test_only_importers_may_read_a_source_and_the_refusal_reads_nothing(role, tmp_path):
+    access, entries = _access(tmp_path, role)
+    closed = Source("hrms", "postgresql", "127.0.0.1", "none", "nobody", port=1)
+    with pytest.raises(AccessDenied, match="HR officers and administrators"):
+        access.read_source(closed, {"units": "units"})
+    assert entries == []
