@@ -7,6 +7,7 @@ own defence (configuration, parser, driver settings, read-only session), not the
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import uuid
@@ -154,7 +155,7 @@ def test_statement_timeout_stops_a_slow_legitimate_query(scratch):
     with owner.begin() as conn:
         conn.execute(sa.text("CREATE TABLE big (n INT)"))
         conn.execute(sa.text("INSERT INTO big VALUES " + ", ".join(f"({i})" for i in range(2000))))
-    hurried = Source(**{**source.__dict__, "statement_timeout_seconds": 0.5})
+    hurried = dataclasses.replace(source, statement_timeout_seconds=0.5)
     started = time.monotonic()
     result = read_database(hurried, {"units": "SELECT COUNT(*) AS unit_id FROM big a, big b, big c"})
     elapsed = time.monotonic() - started
@@ -227,7 +228,7 @@ def test_connection_failures_all_read_the_same():
 
 def test_wrong_password_reads_like_any_other_connection_failure(scratch):
     source, _ = scratch
-    wrong = Source(**{**source.__dict__, "username": "no_such_role_" + uuid.uuid4().hex[:6], "password": "x"})
+    wrong = dataclasses.replace(source, username="no_such_role_" + uuid.uuid4().hex[:6], password="x")
     assert read_database(wrong, {"units": "keep"}).errors["reason"].tolist() == [connection_failure(source.name)]
 
 

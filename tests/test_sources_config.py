@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from data_loaders.sources import (
@@ -134,3 +137,10 @@ def test_the_password_never_appears_in_a_problem():
 def test_the_apps_store_is_recognised_by_server_port_and_database(store_url, same):
     source = Source("hrms", "postgresql", "127.0.0.1", "hrms", "reader")
     assert is_app_store(source, store_url) is same
+
+
+def test_the_shipped_secrets_example_configures_a_usable_source():
+    example = Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml.example"
+    section = tomllib.loads(example.read_text())["sources"]
+    catalog = configured_sources(section, environ={"HRMS_DB_PASSWORD": "pw"})
+    assert catalog.problems == () and list(catalog.sources) == ["hrms"]
