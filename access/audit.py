@@ -49,6 +49,7 @@ ACTIONS = (
     "import",
     "rollback",
     "mapping_saved",
+    "source_read",
     "user_added",
     "user_changed",
 )

@@ -7,7 +7,7 @@ cannot show what its user may not see even by mistake. Row-level reads of tables
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,7 +16,10 @@ from sqlalchemy.engine import Engine
 from access.roles import IMPORT_ROLES, ROLES, SENSITIVE_TABLES, may_read_rows, sees_all_units
 from access.suppression import suppress_small_groups
 from data_loaders import store
+from data_loaders.database import read_database
+from data_loaders.load import LoadResult
 from data_loaders.schema import TABLES
+from data_loaders.sources import Source
 
 AuditHook = Callable[[str, str, dict], None]
 """callable(username, action, details) that records a read in the audit trail."""
@@ -213,6 +216,48 @@ class DataAccess:
         )
         self._record("import", ",".join(tables), file_name=file_name, sha256=sha256, import_id=summary.import_id)
         return summary
+
+    def read_source(
+        self,
+        source: Source,
+        tables: Mapping[str, str],
+        params: Mapping[str, object] | None = None,
+        progress: store.Progress | None = None,
+    ) -> LoadResult:
+        """Read canonical tables from a configured database source (importers only; nothing is stored).
+
+        ``tables``: canonical table -> source table name or SELECT query (:func:`data_loaders.database.read_database`,
+        which refuses the app's own store). Every call is audited as ``source_read`` with the source's name, each
+        table's name or query, the parameters, and rows accepted and rejected per table, also when it fails.
+        Raises :class:`AccessDenied` for other roles.
+        """
+        self._require_importer("read from a database source")
+        details: dict[str, object] = {
+            "source": source.name,
+            "queries": [f"{table}: {text}" for table, text in tables.items()],
+            "params": [f"{name}={value}" for name, value in (params or {}).items()],
+        }
+        try:
+            result = read_database(
+                source,
+                tables,
+                params,
+                progress=progress,
+                known_keys=store.known_keys(self._engine),
+                store_url=self._engine.url,
+            )
+        except Exception:
+            self._record("source_read", ",".join(tables), outcome="failed", **details)
+            raise
+        errors = result.errors
+        rows = []
+        for table in tables:
+            accepted = len(result.tables.get(table, ()))
+            rejected = errors.loc[errors["table"] == table, "row"].dropna().nunique()
+            rows.append(f"{table}: {accepted} accepted, {rejected} rejected")
+        problems = errors.loc[errors["row"].isna(), "reason"].tolist()
+        self._record("source_read", ",".join(tables), rows=rows, problems=problems or None, **details)
+        return result
 
     def import_history(self) -> pd.DataFrame:
         """Every import with per-table counts, newest first (importers only)."""

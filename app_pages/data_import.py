@@ -13,10 +13,10 @@ from access.data_access import AccessDenied
 from components.load_report import render_load_report
 from components.session import current_access, record_export
 from data_loaders import load_file
-from data_loaders.database import read_database
 from data_loaders.export import to_safe_csv
 from data_loaders.schema import TABLES
-from data_loaders.settings import max_upload_mb
+from data_loaders.settings import max_upload_mb, store_url
+from data_loaders.sources import configured_sources
 from data_loaders.store import StoreError
 
 da = current_access()
@@ -42,6 +42,14 @@ def _flat_mappings(user_mapping: dict[str, str]) -> dict[str, dict[str, str]]:
         merged.update(per_table)
     merged.update(user_mapping)
     return {"*": merged} if merged else {}
+
+
+def _sources_in_secrets() -> dict | None:
+    """The ``[sources]`` section of Streamlit's secrets, if there is one (configured by an administrator)."""
+    if not st.secrets.load_if_toml_exists():
+        return None
+    section = st.secrets.get("sources")
+    return section.to_dict() if hasattr(section, "to_dict") else section
 
 
 def _safe_file_name(name: str, suffix: str) -> str:
@@ -132,38 +140,41 @@ with upload_tab:
         _import_result(result, upload.name, sha256, key=f"upload_{index}_{sha256[:8]}")
 
 with database_tab:
-    st.write(
-        "Read canonical tables from any database SQLAlchemy can reach (PostgreSQL, MariaDB/MySQL, SQL Server, "
-        "Oracle, SQLite). Give a table name or a read-only SQL query per table; values are never pasted into SQL."
-    )
-    url = st.text_input(
-        "Database URL",
-        type="password",
-        key="source_url",
-        placeholder="postgresql+psycopg://user@host:5432/hrms",
-        help="Credentials in the URL are used for this read only and are not stored.",
-    )
-    sources: dict[str, str] = {}
-    for name in TABLES:
-        text = st.text_input(f"{name}: table name or SELECT query", key=f"source_{name}")
-        if text.strip():
-            sources[name] = text.strip()
-    if st.button("Read from the database", key="read_database", disabled=not (url and sources)):
-        with st.status("Reading from the database…", expanded=True) as status:
-            bar = st.progress(0.0)
-            result = read_database(
-                url,
-                sources,
-                known_keys=da.known_keys(),
-                progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m),
-            )
-            status.update(label="Read finished", state="complete")
-        st.session_state["database_result"] = result
-    result = st.session_state.get("database_result")
-    if result is not None:
-        render_load_report(result, key="database")
-        digest = hashlib.sha256(repr(sorted(sources.items())).encode()).hexdigest()
-        _import_result(result, "database: " + ", ".join(sorted(sources)), digest, key="database")
+    catalog = configured_sources(_sources_in_secrets(), store_url=store_url())
+    for problem in catalog.problems:
+        st.warning(problem)
+    if not catalog.sources:
+        st.info(
+            "No database source is configured. An administrator adds one outside the app: a `[sources.<name>]` "
+            "table in the file named by the HOSPITAL_SOURCES_FILE environment variable or in Streamlit's "
+            'secrets, with its host listed in `[sources] allowed_hosts` (README, "Connecting a real database").'
+        )
+    else:
+        source_name = st.selectbox("Source", list(catalog.sources), key="source_name")
+        source = catalog.sources[source_name]
+        st.write(
+            "Give a table or view name of the source, or one read-only SELECT query, per table. Values are never "
+            "pasted into SQL; queries are checked by a SQL parser, and the source is read with a read-only session."
+        )
+        table_sources: dict[str, str] = {}
+        for name in TABLES:
+            text = st.text_input(f"{name}: table name or SELECT query", key=f"source_{name}")
+            if text.strip():
+                table_sources[name] = text.strip()
+        if st.button("Read from the source", key="read_database", disabled=not table_sources):
+            with st.status(f"Reading from {source.name}…", expanded=True) as status:
+                bar = st.progress(0.0)
+                result = da.read_source(
+                    source, table_sources, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m)
+                )
+                status.update(label="Read finished", state="complete")
+            st.session_state["database_result"] = (source.name, table_sources, result)
+        if read := st.session_state.get("database_result"):
+            read_from, read_tables, result = read
+            render_load_report(result, key="database")
+            digest = hashlib.sha256(repr((read_from, sorted(read_tables.items()))).encode()).hexdigest()
+            label = f"database source {read_from}: " + ", ".join(sorted(read_tables))
+            _import_result(result, label, digest, key="database")
 
 with history_tab:
     if flash := st.session_state.pop("import_flash", None):

@@ -1,25 +1,34 @@
-"""Reading canonical tables from real PostgreSQL and MariaDB servers, and SQLite (data_loaders.database)."""
+"""Reading canonical tables from named sources on real PostgreSQL and MariaDB servers (data_loaders.database).
+
+Each test reads from a scratch database of its own (tests/scratch_sources.py). The attacks of issue 11 are in
+tests/test_database_source_attacks.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import sqlalchemy as sa
 
+from access.data_access import AccessDenied, DataAccess, UserContext
 from data_loaders.database import read_database
-from tests.db_urls import mariadb_url, postgres_url
+from data_loaders.sources import Source
+from data_loaders.store import create_store
+from tests.db_urls import postgres_url
+from tests.scratch_sources import scratch_source
+
+pytestmark = pytest.mark.db
 
 TODAY = dt.date(2026, 6, 1)
 KNOWN = {"units": {"ICU", "ED"}, "employees": {"E1", "E2", "E3"}}
+TIMECARDS = "timecards"
 
 
-def _source_table(engine: sa.Engine, rows: int = 7) -> str:
-    """Create a uniquely named timecard table with ``rows`` shifts (row 5 has negative hours)."""
-    name = f"src_shifts_{uuid.uuid4().hex[:10]}"
+def _timecards(engine: sa.Engine, rows: int = 7) -> None:
+    """A timecard table with ``rows`` shifts (row 5 has negative hours)."""
     table = sa.Table(
-        name,
+        TIMECARDS,
         sa.MetaData(),
         sa.Column("Employee ID", sa.String(20)),
         sa.Column("Dept", sa.String(20)),
@@ -41,39 +50,25 @@ def _source_table(engine: sa.Engine, rows: int = 7) -> str:
     ]
     with engine.begin() as conn:
         conn.execute(table.insert(), values)
-    return name
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("postgresql", marks=pytest.mark.db),
-        pytest.param("mariadb", marks=pytest.mark.db),
-        "sqlite",
-    ]
-)
-def engine(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'source.sqlite'}"
-    else:
-        url = postgres_url() if request.param == "postgresql" else mariadb_url()
-    engine = sa.create_engine(url)
-    yield engine
-    engine.dispose()
+@pytest.fixture(params=["postgresql", "mariadb"])
+def source(request):
+    with scratch_source(request.param) as (source, owner):
+        _timecards(owner)
+        yield source, owner
 
 
-@pytest.fixture
-def source(engine):
-    name = _source_table(engine)
-    yield name
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"DROP TABLE {engine.dialect.identifier_preparer.quote(name)}"))
+def _quoted(engine: sa.Engine, name: str) -> str:
+    return engine.dialect.identifier_preparer.quote(name)
 
 
-def test_table_is_read_in_chunks_mapped_and_validated(engine, source):
+def test_table_is_read_in_chunks_mapped_and_validated(source):
+    source, _ = source
     calls = []
     result = read_database(
-        engine,
-        {"shifts": source},
+        source,
+        {"shifts": TIMECARDS},
         chunksize=2,
         progress=lambda f, m: calls.append((f, m)),
         known_keys=KNOWN,
@@ -89,45 +84,56 @@ def test_table_is_read_in_chunks_mapped_and_validated(engine, source):
     assert calls[-1][0] == 1.0
 
 
-def test_named_query_uses_bound_parameters(engine, source):
-    quoted = engine.dialect.identifier_preparer.quote(source)
-    clock_in = engine.dialect.identifier_preparer.quote("Clock In")
-    query = f"SELECT * FROM {quoted} WHERE {clock_in} >= :since"
+def test_query_uses_bound_parameters(source):
+    source, owner = source
+    query = f"SELECT * FROM {_quoted(owner, TIMECARDS)} WHERE {_quoted(owner, 'Clock In')} >= :since"
     result = read_database(
-        engine, {"shifts": query}, params={"since": dt.datetime(2026, 1, 6)}, known_keys=KNOWN, today=TODAY
+        source, {"shifts": query}, params={"since": dt.datetime(2026, 1, 6)}, known_keys=KNOWN, today=TODAY
     )
     assert result.tables["shifts"]["start"].dt.day.tolist() == [6, 7]
 
 
-def test_hostile_parameter_value_is_data_not_sql(engine, source):
-    quoted = engine.dialect.identifier_preparer.quote(source)
-    query = f"SELECT * FROM {quoted} WHERE {engine.dialect.identifier_preparer.quote('Dept')} = :unit"
-    result = read_database(engine, {"shifts": query}, params={"unit": "ICU' OR '1'='1"}, known_keys=KNOWN)
+def test_hostile_parameter_value_is_data_not_sql(source):
+    source, owner = source
+    query = f"SELECT * FROM {_quoted(owner, TIMECARDS)} WHERE {_quoted(owner, 'Dept')} = :unit"
+    result = read_database(source, {"shifts": query}, params={"unit": "ICU' OR '1'='1"}, known_keys=KNOWN)
     assert result.tables["shifts"].empty
-    with engine.connect() as conn:
-        assert sa.inspect(conn).has_table(source)
+    with owner.connect() as conn:
+        assert sa.inspect(conn).has_table(TIMECARDS)
 
 
-def test_name_that_is_not_a_real_table_is_refused(engine, source):
-    result = read_database(engine, {"shifts": f"{source}; DROP TABLE {source}"}, known_keys=KNOWN)
-    assert "is not a table or view" in result.errors["reason"].iloc[0]
-    with engine.connect() as conn:
-        assert sa.inspect(conn).has_table(source)
+def test_name_that_is_not_a_real_table_is_refused_and_nothing_is_dropped(source):
+    source, owner = source
+    result = read_database(source, {"shifts": f"{TIMECARDS}; DROP TABLE {TIMECARDS}"}, known_keys=KNOWN)
+    assert "is not a table or view of source" in result.errors["reason"].iloc[0]
+    with owner.connect() as conn:
+        assert sa.inspect(conn).has_table(TIMECARDS)
 
 
-def test_query_missing_a_parameter_is_a_problem(engine, source):
-    result = read_database(engine, {"shifts": "SELECT * FROM x WHERE a = :since"}, known_keys=KNOWN)
+def test_query_missing_a_parameter_is_a_problem(source):
+    source, _ = source
+    result = read_database(source, {"shifts": f"SELECT * FROM {TIMECARDS} WHERE Dept = :since"}, known_keys=KNOWN)
     assert "needs values for since" in result.errors["reason"].iloc[0]
 
 
-def test_unreachable_database_is_a_problem_not_an_exception():
-    result = read_database("postgresql+psycopg://nobody@127.0.0.1:1/none", {"units": "units"})
-    assert "could not be read" in result.errors["reason"].iloc[0]
+def test_query_naming_a_missing_column_is_a_problem_without_the_server_message(source):
+    source, _ = source
+    result = read_database(source, {"units": f"SELECT no_such_column AS unit_id FROM {TIMECARDS}"})
+    reason = result.errors["reason"].iloc[0]
+    assert "names a table, column or function the source does not have" in reason
+    assert "no_such_column" not in reason
+
+
+def test_unreachable_source_is_a_problem_not_an_exception():
+    source = Source("closed", "postgresql", "127.0.0.1", "none", "nobody", port=1)
+    result = read_database(source, {"units": "units"})
+    assert result.errors["reason"].iloc[0].startswith("Could not connect to source 'closed'.")
 
 
 def test_unknown_canonical_table_is_a_programming_error():
+    source = Source("any", "postgresql", "127.0.0.1", "none", "nobody", port=1)
     with pytest.raises(ValueError, match="unknown canonical table"):
-        read_database("sqlite://", {"shoes": "shoes"})
+        read_database(source, {"shoes": "shoes"})
 
 
 def test_unreachable_server_skips_locally_but_fails_in_ci(monkeypatch):
@@ -138,3 +144,34 @@ def test_unreachable_server_skips_locally_but_fails_in_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="PostgreSQL not reachable"):
         postgres_url()
+
+
+# -- through the access layer: importers only, every read audited --------------------------------------------------
+def _access(tmp_path, role: str):
+    entries: list[tuple[str, str, dict]] = []
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    user = UserContext(f"{role}.user", role, frozenset({"ICU"}) if role == "dept_head" else None)
+    return DataAccess(engine, user, audit=lambda *entry: entries.append(entry)), entries
+
+
+def test_a_source_read_is_audited_with_source_query_and_row_counts(source, tmp_path):
+    source, _ = source
+    access, entries = _access(tmp_path, "hr_officer")
+    query = f"SELECT * FROM {TIMECARDS}"
+    access.read_source(source, {"shifts": query, "units": "SELECT LOAD_FILE('/etc/passwd') AS unit_id"})
+    [(username, action, details)] = entries
+    assert (username, action) == ("hr_officer.user", "source_read")
+    assert details["source"] == source.name
+    assert details["queries"] == [f"shifts: {query}", "units: SELECT LOAD_FILE('/etc/passwd') AS unit_id"]
+    assert details["rows"][0].startswith("shifts: ")  # accepted and rejected counts per table
+    assert details["rows"][1] == "units: 0 accepted, 0 rejected"
+    assert "LOAD_FILE" in details["problems"][0]
+
+
+@pytest.mark.parametrize("role", ["executive", "dept_head"])
+def test_only_importers_may_read_a_source_and_the_refusal_reads_nothing(role, tmp_path):
+    access, entries = _access(tmp_path, role)
+    closed = Source("hrms", "postgresql", "127.0.0.1", "none", "nobody", port=1)
+    with pytest.raises(AccessDenied, match="HR officers and administrators"):
+        access.read_source(closed, {"units": "units"})
+    assert entries == []
