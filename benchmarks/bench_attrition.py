@@ -15,9 +15,9 @@ import time
 import pandas as pd
 from tqdm import tqdm
 
-from forecasting.attrition import data_end_of, fit_history_model, monthly_as_of_dates
-from forecasting.burnout import burnout_index, top_drivers
-from forecasting.risk_features import LONG_WEEKS, compute_risk_features, daily_census, prepare_shifts
+from retention.attrition import data_end_of, fit_history_model, monthly_as_of_dates
+from retention.burnout import burnout_index, top_drivers
+from retention.features import LONG_WEEKS, compute_risk_features, daily_census, prepare_shifts
 from sample_data import generate_hospital
 
 

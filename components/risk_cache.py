@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from access.data_access import DataAccess
-from access.risk_views import risk_data_end
+from components.risk_views import risk_data_end
 
 
 def cache_scope(da: DataAccess) -> tuple:

@@ -13,20 +13,20 @@ import pandas as pd
 import streamlit as st
 
 from access.data_access import AccessDenied
-from access.risk_views import (
+from components import risk_charts
+from components.risk_cache import cache_scope, data_end
+from components.risk_views import (
     may_see_individual_risk,
     risk_tables,
     suppressed_unit_summary,
     suppressed_unit_trend,
 )
-from components import risk_charts
-from components.risk_cache import cache_scope, data_end
 from components.session import current_access, record_export
 from data_loaders.export import to_safe_csv
-from forecasting.attrition import AttritionModel, fit_history_model, monthly_as_of_dates
-from forecasting.burnout import burnout_index, top_drivers
-from forecasting.risk_features import LONG_WEEKS, compute_risk_features, daily_census, prepare_shifts
-from forecasting.whatif import simulate_unit
+from retention.attrition import AttritionModel, fit_history_model, monthly_as_of_dates
+from retention.burnout import burnout_index, top_drivers
+from retention.features import LONG_WEEKS, compute_risk_features, daily_census, prepare_shifts
+from retention.whatif import simulate_unit
 
 HISTORY_MONTHS = 36  # most recent monthly as-of dates used to fit the attrition model
 TREND_MONTHS = 12

@@ -1,7 +1,7 @@
 """Burnout by unit (department heads and executives): unit aggregates only, suppressed below 5 people.
 
 Storyboard: as-of date -> unit x driver heatmap and table -> monthly trend. Every number comes from
-``access.risk_views`` through ``DataAccess.aggregate``; no individual score reaches this page.
+``components.risk_views`` through ``DataAccess.aggregate``; no individual score reaches this page.
 Formulas: docs/risk_model.md.
 """
 
@@ -12,12 +12,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from access.risk_views import unit_burnout_summary, unit_burnout_trend
 from components import risk_charts
 from components.risk_cache import cache_scope, data_end
+from components.risk_views import unit_burnout_summary, unit_burnout_trend
 from components.session import current_access
-from forecasting.attrition import monthly_as_of_dates
-from forecasting.burnout import DRIVER_COLUMNS, driver_label
+from retention.attrition import monthly_as_of_dates
+from retention.burnout import DRIVER_COLUMNS, driver_label
 
 TREND_MONTHS = 12
 

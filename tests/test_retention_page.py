@@ -12,14 +12,14 @@ from streamlit.testing.v1 import AppTest
 
 from access.auth import Account
 from access.data_access import AccessDenied, DataAccess, UserContext
-from access.risk_views import (
+from components import session
+from components.risk_views import (
     individual_burnout,
     risk_data_end,
     risk_tables,
     unit_burnout_summary,
     unit_burnout_trend,
 )
-from components import session
 from data_loaders import store
 
 ROOT = Path(__file__).resolve().parents[1]

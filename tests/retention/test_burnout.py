@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasting.burnout import (
+from retention.burnout import (
     DRIVER_COLUMNS,
     DRIVERS,
     burnout_index,
@@ -17,7 +17,7 @@ from forecasting.burnout import (
     top_drivers,
     unit_driver_table,
 )
-from forecasting.risk_features import FEATURES
+from retention.features import FEATURES
 
 FEATURE_NAMES = [d.feature for d in DRIVERS if d.feature in FEATURES]
 

@@ -15,9 +15,9 @@ import pandas as pd
 
 from access.data_access import AccessDenied, DataAccess
 from access.suppression import suppress_small_groups
-from forecasting.attrition import data_end_of
-from forecasting.burnout import DRIVER_COLUMNS, burnout_index, top_drivers, unit_driver_table
-from forecasting.risk_features import compute_risk_features, feature_panel
+from retention.attrition import data_end_of
+from retention.burnout import DRIVER_COLUMNS, burnout_index, top_drivers, unit_driver_table
+from retention.features import compute_risk_features, feature_panel
 
 RISK_TABLES = (
     "units",
@@ -63,8 +63,8 @@ def risk_tables(da: DataAccess) -> dict[str, pd.DataFrame]:
 def individual_burnout(tables: Mapping[str, pd.DataFrame], as_of: object) -> pd.DataFrame:
     """Per-person risk features, burnout index and plain-words drivers as of a date (pure; HR data only).
 
-    Returns :func:`forecasting.risk_features.compute_risk_features` columns plus the
-    :func:`forecasting.burnout.burnout_index` columns and ``burnout_drivers`` (string), indexed by employee_id.
+    Returns :func:`retention.features.compute_risk_features` columns plus the
+    :func:`retention.burnout.burnout_index` columns and ``burnout_drivers`` (string), indexed by employee_id.
     """
     features = compute_risk_features(tables, as_of)
     scored = burnout_index(features)
@@ -115,7 +115,7 @@ def unit_burnout_summary(da: DataAccess, as_of: object, units: Iterable[str] | N
 def unit_trend_table(panel: pd.DataFrame) -> pd.DataFrame:
     """Mean burnout index per unit and as-of date of a feature panel, plus ``All`` per date (pure, unsuppressed).
 
-    ``panel``: :func:`forecasting.risk_features.feature_panel` output. Returns columns ``unit``, ``period``
+    ``panel``: :func:`retention.features.feature_panel` output. Returns columns ``unit``, ``period``
     (datetime64), ``people`` and ``burnout_index``.
     """
     if panel.empty:

@@ -38,7 +38,7 @@ from scipy.linalg import qr
 from scipy.stats import mannwhitneyu
 from threadpoolctl import threadpool_limits
 
-from forecasting.risk_features import FEATURES, feature_panel
+from retention.features import FEATURES, feature_panel
 
 TARGET_COLUMN = "left_within_12m"
 """Label column built by :func:`attrition_dataset` for the default 12-month horizon."""

@@ -1,6 +1,6 @@
 """Burnout index 0-100 without labels: weighted, thresholded fatigue and burnout drivers.
 
-Each driver turns one risk feature (``forecasting.risk_features``) into a sub-score between 0 and 1 with a
+Each driver turns one risk feature (``retention.features``) into a sub-score between 0 and 1 with a
 linear ramp: 0 at or below the ``low`` threshold (no concern), 1 at or beyond the ``high`` threshold (full
 concern), straight line between. For drivers where less is worse (pulse score, sleep) the ramp runs the other
 way. The index is ``100 x sum(weight x sub-score)`` with weights summing to 1, so it is bounded to [0, 100]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.attrition import (
+from retention.attrition import (
     attrition_dataset,
     brier_score,
     calibration_table,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from forecasting.risk_features import (
+from retention.features import (
     FEATURES,
     compute_risk_features,
     daily_census,

@@ -1,0 +1,1 @@
+from retention.attrition.model import *  # noqa: F403
