@@ -45,7 +45,7 @@ DEFAULT_RATIO = 5.0
 class Driver:
     """One burnout driver: the feature it reads, its ramp thresholds, weight and source.
 
-    ``low``/``high`` are in the feature's unit (see ``risk_features.FEATURES``); when ``low > high`` the
+    ``low``/``high`` are in the feature's unit (see ``retention.features.FEATURES``); when ``low > high`` the
     ramp is reversed (lower values are worse).
     """
 
@@ -160,7 +160,7 @@ DRIVERS: tuple[Driver, ...] = (
         0.04,
         "de Bloom et al. 2009, J Occup Health 51(1):13-25 (meta-analysis of 7 studies): vacation has small positive "
         "effects on health and well-being that fade soon after return to work; expected leave per "
-        "risk_features.PTO_HOURS_PER_YEAR_AT_1_FTE (BLS paid vacation).",
+        "retention.features.PTO_HOURS_PER_YEAR_AT_1_FTE (BLS paid vacation).",
     ),
     Driver(
         "pulse_score",
@@ -234,7 +234,7 @@ def ramp(values: pd.Series | np.ndarray, low: float, high: float) -> np.ndarray:
 def burnout_index(features: pd.DataFrame) -> pd.DataFrame:
     """Burnout index and its drivers for each row of a risk-feature frame.
 
-    ``features``: rows from ``risk_features.compute_risk_features`` (any index; the feature columns that
+    ``features``: rows from ``retention.features.compute_risk_features`` (any index; the feature columns that
     :data:`DRIVERS` read, plus ``unit_type``; missing columns count as missing data).
 
     Returns a DataFrame with the same index and columns ``burnout_index`` (float, 0-100), ``band``

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retention.attrition import fit_attrition_model
+from retention.attrition.model import fit_attrition_model
 from retention.whatif import ASSUMPTIONS, apply_levers, simulate_unit
 
 
