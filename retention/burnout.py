@@ -23,22 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-# Minimum nurse staffing ratios (patients per licensed nurse) of California Code of Regulations Title 22,
-# section 70217, by unit type. Used as the "no concern" point for patients per RN.
-CALIFORNIA_RATIO: dict[str, float] = {
-    "ICU": 2.0,
-    "L&D": 2.0,
-    "OR": 1.0,
-    "step_down": 3.0,
-    "telemetry": 4.0,
-    "ED": 4.0,
-    "pediatrics": 4.0,
-    "oncology": 4.0,
-    "med_surg": 5.0,
-    "behavioral_health": 6.0,
-}
-DEFAULT_RATIO = 5.0
-"""Ratio used for units of other or unknown type (Title 22 medical-surgical ratio)."""
+from forecasting.staffing_standards import DEFAULT_STANDARDS, standard_for
 
 
 @dataclass(frozen=True)
@@ -216,10 +201,14 @@ BANDS = ((0.0, "low"), (25.0, "moderate"), (50.0, "high"), (75.0, "very high"))
 def patients_per_rn_excess(features: pd.DataFrame) -> pd.Series:
     """Patients per RN above the California Title 22 ratio for the person's unit type (floored at 0).
 
-    ``features`` needs ``patients_per_rn_12w`` and ``unit_type``. Returns a float Series (patients per RN).
+    ``features`` needs ``patients_per_rn_12w`` and ``unit_type``. The ratio is the unit type's default
+    ``patients_per_rn`` in :data:`forecasting.staffing_standards.DEFAULT_STANDARDS` (CCR Title 22 s.70217(a));
+    other or unknown types get the medical-surgical ratio (:func:`~forecasting.staffing_standards.standard_for`).
+    Returns a float Series (patients per RN).
     """
-    ratio = features.get("unit_type", pd.Series(pd.NA, index=features.index)).map(CALIFORNIA_RATIO)
-    ratio = pd.to_numeric(ratio, errors="coerce").fillna(DEFAULT_RATIO)
+    ratios = {unit_type: standard.patients_per_rn for unit_type, standard in DEFAULT_STANDARDS.items()}
+    unit_type = features.get("unit_type", pd.Series(pd.NA, index=features.index))
+    ratio = pd.to_numeric(unit_type.map(ratios), errors="coerce").fillna(standard_for(None).patients_per_rn)
     excess = pd.to_numeric(features.get("patients_per_rn_12w"), errors="coerce") - ratio
     return excess.clip(lower=0.0).astype(float)
 

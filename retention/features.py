@@ -228,16 +228,6 @@ def _night_hours(start_local: pd.Series, start_ns: np.ndarray, end_ns: np.ndarra
     return total
 
 
-def longest_run(dates: pd.Series) -> int:
-    """Longest run of consecutive calendar days in ``dates`` (duplicates ignored); 0 when empty."""
-    days = np.unique(pd.to_datetime(dates).to_numpy(dtype="datetime64[D]"))
-    if len(days) == 0:
-        return 0
-    breaks = np.diff(days.astype(np.int64)) != 1
-    run_id = np.concatenate([[0], np.cumsum(breaks)])
-    return int(np.bincount(run_id).max())
-
-
 def _runs_per_group(frame: pd.DataFrame, key: str, date_col: str) -> pd.DataFrame:
     """Per group: longest run of consecutive days and number of runs (episodes)."""
     if frame.empty:

@@ -92,6 +92,16 @@ def test_patients_per_rn_measured_against_unit_type_ratio():
     assert patients_per_rn_excess(frame).tolist() == [1.0, 0.0, 2.0, 1.0]
 
 
+def test_patients_per_rn_baseline_is_the_staffing_standard_a_unit_type_is_staffed_to(monkeypatch):
+    """One ratio table: a changed default standard (forecasting.staffing_standards) moves the burnout baseline."""
+    from forecasting import staffing_standards
+
+    icu = staffing_standards.DEFAULT_STANDARDS["ICU"].with_overrides(patients_per_rn=2.5)
+    monkeypatch.setitem(staffing_standards.DEFAULT_STANDARDS, "ICU", icu)
+    frame = pd.DataFrame({"patients_per_rn_12w": [3.0], "unit_type": pd.array(["ICU"])})
+    assert patients_per_rn_excess(frame).tolist() == [0.5]
+
+
 def test_missing_data_adds_nothing_and_lowers_coverage():
     row = {k: np.nan for k in _calm()} | {"overtime_hours_per_week_4w": 12.0, "unit_type": None}
     scored = burnout_index(pd.DataFrame([row]))
