@@ -279,6 +279,18 @@ def top_drivers(scored: pd.DataFrame, top: int = 3, min_points: float = 0.5) -> 
     return pd.Series(texts, index=scored.index, dtype="string")
 
 
+def individual_burnout(features: pd.DataFrame) -> pd.DataFrame:
+    """Each person's features with their burnout index, band, coverage, driver points and drivers in words.
+
+    ``features``: :func:`retention.features.compute_risk_features` output. Returns ``features`` joined with the
+    :func:`burnout_index` columns plus ``burnout_drivers`` (string, :func:`top_drivers`), same index.
+    """
+    scored = burnout_index(features)
+    out = features.join(scored)
+    out["burnout_drivers"] = top_drivers(scored)
+    return out
+
+
 def unit_driver_table(scored: pd.DataFrame, units: pd.Series) -> pd.DataFrame:
     """Mean burnout index and mean driver points per unit.
 

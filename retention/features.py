@@ -57,6 +57,19 @@ sick leave; the 8 h day is a house conversion). Prorated by FTE and by weeks emp
 TRAINING_WINDOW_WEEKS = 4
 """Training load counts required courses due, and unit go-lives, within +/- 4 weeks of the as-of date."""
 
+RISK_TABLES = (
+    "units",
+    "employees",
+    "shifts",
+    "absences",
+    "pulse_surveys",
+    "training",
+    "tech_rollouts",
+    "wellbeing",
+    "census",
+)
+"""Canonical tables :func:`compute_risk_features` reads (all but ``employees`` optional)."""
+
 ATTRIBUTE_COLUMNS = ("unit", "unit_type", "role", "employment_type", "fte")
 """Employee attributes carried into the feature frame (categoricals for the attrition model)."""
 
