@@ -9,6 +9,12 @@ import pytest
 from retention.attrition.dataset import attrition_dataset
 
 
+@pytest.fixture(scope="module")
+def synthetic_tables() -> dict[str, pd.DataFrame]:
+    """:func:`_synthetic_history` (seed 3) as a fixture."""
+    return _synthetic_history()
+
+
 def _synthetic_history(seed: int = 3) -> dict[str, pd.DataFrame]:
     """100 staff over 30 months; those on a heavy overtime roster leave (voluntarily) far more often."""
     rng = np.random.default_rng(seed)
