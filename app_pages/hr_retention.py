@@ -1,8 +1,9 @@
 """Retention risk (HR officers and administrators): burnout index, voluntary-exit risk, watch list, what-if.
 
-Storyboard: as-of date -> data (through the data-access layer, cached on the data version) -> overview and
-distribution -> unit heatmap and trend (suppressed below 5 people) -> watch list with drivers and CSV export ->
-what-if for a unit -> how good the attrition model is. Formulas: docs/risk_model.md.
+Storyboard: as-of date -> one view (``retention.service.retention_view`` on tables read through the data-access
+layer, cached per user and data version by ``components.risk_cache``) -> overview and distribution -> unit heatmap
+and trend (suppressed below 5 people) -> watch list with drivers and CSV export -> what-if for a unit -> how good
+the attrition model is. The page composes; it computes nothing. Formulas: docs/risk_model.md.
 """
 
 from __future__ import annotations
@@ -13,23 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from access.data_access import AccessDenied
-from access.risk_views import (
-    may_see_individual_risk,
-    risk_tables,
-    suppressed_unit_summary,
-    suppressed_unit_trend,
-)
 from components import risk_charts
-from components.risk_cache import cache_scope, data_end
+from components.risk_cache import cache_scope, data_end, retention_view_for
+from components.risk_views import may_see_individual_risk
 from components.session import current_access, record_export
 from data_loaders.export import to_safe_csv
-from forecasting.attrition import AttritionModel, fit_history_model, monthly_as_of_dates
-from forecasting.burnout import burnout_index, top_drivers
-from forecasting.risk_features import LONG_WEEKS, compute_risk_features, daily_census, prepare_shifts
-from forecasting.whatif import simulate_unit
-
-HISTORY_MONTHS = 36  # most recent monthly as-of dates used to fit the attrition model
-TREND_MONTHS = 12
+from retention.features import LONG_WEEKS
 
 da = current_access()
 st.title("Retention risk")
@@ -44,34 +34,6 @@ if not may_see_individual_risk(da):
 
 scope = cache_scope(da)
 version = da.data_version()
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def tables_for(_da, scope: tuple, version: str) -> dict[str, pd.DataFrame]:
-    return risk_tables(_da)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def prepared_shifts(_tables, scope: tuple, version: str) -> pd.DataFrame | None:
-    shifts = _tables["shifts"]
-    return prepare_shifts(shifts) if not shifts.empty else None
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def census_by_day(_tables, scope: tuple, version: str) -> pd.DataFrame:
-    return daily_census(_tables["census"])
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def features_at(_tables, _prepared, _census, scope: tuple, version: str, as_of: pd.Timestamp) -> pd.DataFrame:
-    return compute_risk_features(_tables, as_of, prepared_shifts=_prepared, prepared_census=_census)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def fitted_model(_history, _employees, scope: tuple, version: str, end: pd.Timestamp) -> AttritionModel:
-    return fit_history_model(_history, _employees, end)
-
-
 end = data_end(da, scope, version)
 if end is None:
     st.warning("No employees or timecards are loaded yet. Import them on the *Data import* page.")
@@ -82,45 +44,17 @@ as_of = pd.Timestamp(
 ).normalize()
 st.caption(f"Data runs to {end:%d %b %Y}. Features use the {LONG_WEEKS} weeks before the as-of date.")
 
-model: AttritionModel | None = None
-with st.status("Computing retention risk…", expanded=False) as status:
-    try:
-        tables = tables_for(da, scope, version)
-    except AccessDenied as denied:
-        status.update(label="Not allowed", state="error")
-        st.error(str(denied))
-        st.stop()
-    status.update(label="Timecards: rest between shifts, nights, runs of days…")
-    prepared = prepared_shifts(tables, scope, version)
-    census = census_by_day(tables, scope, version)
-    first = prepared["local_date"].min() if prepared is not None else end
-    months = monthly_as_of_dates(first + pd.Timedelta(weeks=LONG_WEEKS), end)[-HISTORY_MONTHS:]
-    bar = st.progress(0.0, text="Risk features for each month of history")
-    frames = []
-    for i, month in enumerate(months, start=1):
-        frames.append(features_at(tables, prepared, census, scope, version, month).reset_index())
-        bar.progress(i / len(months), text=f"Risk features as of {month:%b %Y} ({i}/{len(months)})")
-    history = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    status.update(label="Fitting the attrition model on past voluntary exits…")
-    if not history.empty:
-        try:
-            model = fitted_model(history, tables["employees"], scope, version, end)
-        except ValueError as problem:
-            st.warning(f"The attrition model could not be fitted: {problem}")
-    current = features_at(tables, prepared, census, scope, version, as_of)
-    status.update(label="Retention risk ready", state="complete")
-
-if current.empty:
+try:
+    view = retention_view_for(da, scope, version, as_of)
+except AccessDenied as denied:
+    st.error(str(denied))
+    st.stop()
+if view.model_problem:
+    st.warning(f"The attrition model could not be fitted: {view.model_problem}")
+if view.people.empty:
     st.warning(f"Nobody was employed on {as_of:%d %b %Y}.")
     st.stop()
-
-scored = burnout_index(current)
-people = current.join(scored)
-people["burnout_drivers"] = top_drivers(scored)
-if model is not None:
-    people["exit_probability"] = model.predict_proba(current)
-    people["exit_drivers"] = model.driver_summary(current)
-horizon = model.horizon_months if model is not None else None
+people, model, horizon = view.people, view.model, view.horizon_months
 
 # -- overview ----------------------------------------------------------------------------------------------------
 cols = st.columns(4)
@@ -135,48 +69,24 @@ if model is not None:
     )
 
 st.subheader("Burnout risk distribution")
-st.plotly_chart(risk_charts.risk_distribution(scored), width="stretch", key="risk_distribution")
-st.caption(f"Mean share of driver weight with data (coverage): {scored['coverage'].mean():.0%}.")
+st.plotly_chart(risk_charts.risk_distribution(people), width="stretch", key="risk_distribution")
+st.caption(f"Mean share of driver weight with data (coverage): {people['coverage'].mean():.0%}.")
 
 st.subheader("Units and drivers")
-summary = suppressed_unit_summary(current)
-st.plotly_chart(risk_charts.unit_driver_heatmap(summary), width="stretch", key="unit_heatmap")
+st.plotly_chart(risk_charts.unit_driver_heatmap(view.unit_summary), width="stretch", key="unit_heatmap")
 st.caption("Mean points each driver adds to the unit's index. Units under 5 people are suppressed.")
 
 st.subheader("Trend: monthly mean burnout index by unit")
-recent = [m for m in months if m <= as_of][-TREND_MONTHS:]
-if recent:
-    trend_panel = pd.concat([features_at(tables, prepared, census, scope, version, m).reset_index() for m in recent])
-    st.plotly_chart(risk_charts.burnout_trend(suppressed_unit_trend(trend_panel)), width="stretch", key="trend")
+if not view.unit_trend.empty:
+    st.plotly_chart(risk_charts.burnout_trend(view.unit_trend), width="stretch", key="trend")
 
 # -- watch list ----------------------------------------------------------------------------------------------------
 st.subheader("Watch list")
-employees = tables["employees"].set_index("employee_id")[["first_name", "last_name"]]
-watch = people.join(employees, how="left").reset_index()
 left, middle, right = st.columns(3)
-unit_choice = left.multiselect("Units", sorted(watch["unit"].dropna().unique()), key="watch_units")
+unit_choice = left.multiselect("Units", sorted(people["unit"].dropna().unique()), key="watch_units")
 min_index = middle.slider("Minimum burnout index", 0, 100, 0, key="watch_min_index")
 top_n = right.number_input("Show top", min_value=5, max_value=1000, value=25, step=5, key="watch_top")
-if unit_choice:
-    watch = watch[watch["unit"].isin(unit_choice)]
-watch = watch[watch["burnout_index"] >= min_index]
-sort_by = "exit_probability" if model is not None else "burnout_index"
-watch = watch.sort_values(sort_by, ascending=False).head(int(top_n))
-shown = [
-    "employee_id",
-    "first_name",
-    "last_name",
-    "unit",
-    "role",
-    "burnout_index",
-    "band",
-    "burnout_drivers",
-    *(["exit_probability", "exit_drivers"] if model is not None else []),
-    "overtime_hours_per_week_4w",
-    "quick_returns_4w",
-    "tenure_years",
-]
-watch_table = watch[shown].rename(columns={"exit_probability": "exit_probability_horizon"})
+watch_table = view.watch_list(unit_choice, min_index, int(top_n))
 st.dataframe(
     watch_table,
     hide_index=True,
@@ -203,7 +113,7 @@ st.download_button(
 
 # -- what-if -------------------------------------------------------------------------------------------------------
 st.subheader("What if…")
-units = sorted(current["unit"].dropna().unique())
+units = sorted(people["unit"].dropna().unique())
 with st.form("whatif"):
     c1, c2, c3, c4 = st.columns(4)
     unit = c1.selectbox("Unit", units, key="whatif_unit")
@@ -213,10 +123,8 @@ with st.form("whatif"):
     staffing = c4.slider("Raise staffing by %", 0, 50, 0, key="whatif_staffing")
     submitted = st.form_submit_button("Run scenario")
 if submitted and unit:
-    result = simulate_unit(
-        current,
+    result = view.what_if(
         unit,
-        model,
         overtime_cap=cap if cap_on else None,
         remove_quick_returns=no_qr,
         staffing_increase_pct=float(staffing),

@@ -1,8 +1,8 @@
 """Burnout by unit (department heads and executives): unit aggregates only, suppressed below 5 people.
 
 Storyboard: as-of date -> unit x driver heatmap and table -> monthly trend. Every number comes from
-``access.risk_views`` through ``DataAccess.aggregate``; no individual score reaches this page.
-Formulas: docs/risk_model.md.
+``components.risk_views`` (cached by ``components.risk_cache``) through ``DataAccess.aggregate``; no individual
+score reaches this page. Formulas: docs/risk_model.md.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from access.risk_views import unit_burnout_summary, unit_burnout_trend
 from components import risk_charts
-from components.risk_cache import cache_scope, data_end
+from components.risk_cache import cache_scope, data_end, unit_summary_for, unit_trend_for
 from components.session import current_access
-from forecasting.attrition import monthly_as_of_dates
-from forecasting.burnout import DRIVER_COLUMNS, driver_label
+from retention.attrition.dataset import monthly_as_of_dates
+from retention.burnout import DRIVER_COLUMNS, driver_label
 
 TREND_MONTHS = 12
 
@@ -30,18 +29,6 @@ st.caption(
 )
 scope = cache_scope(da)
 version = da.data_version()
-
-
-@st.cache_data(show_spinner=False, ttl=3600)
-def summary_for(_da, scope: tuple, version: str, as_of: pd.Timestamp) -> pd.DataFrame:
-    return unit_burnout_summary(_da, as_of)
-
-
-@st.cache_data(show_spinner=False, ttl=3600)
-def trend_for(_da, scope: tuple, version: str, months: tuple[pd.Timestamp, ...]) -> pd.DataFrame:
-    return unit_burnout_trend(_da, months)
-
-
 end = data_end(da, scope, version)
 if end is None:
     st.warning("No employees or timecards are loaded yet.")
@@ -53,10 +40,10 @@ as_of = pd.Timestamp(
 
 with st.status("Computing unit burnout…", expanded=False) as status:
     bar = st.progress(0.0, text="Unit aggregates")
-    summary = summary_for(da, scope, version, as_of)
+    summary = unit_summary_for(da, scope, version, as_of)
     bar.progress(0.4, text="Monthly trend")
     months = tuple(monthly_as_of_dates(as_of - pd.DateOffset(months=TREND_MONTHS - 1), as_of))
-    trend = trend_for(da, scope, version, months)
+    trend = unit_trend_for(da, scope, version, months)
     bar.progress(1.0, text="Done")
     status.update(label="Unit burnout ready", state="complete")
 

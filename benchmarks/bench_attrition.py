@@ -10,14 +10,14 @@ features and score every active employee (burnout index + exit probability + dri
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 
 import pandas as pd
 from tqdm import tqdm
 
-from forecasting.attrition import data_end_of, fit_history_model, monthly_as_of_dates
-from forecasting.burnout import burnout_index, top_drivers
-from forecasting.risk_features import LONG_WEEKS, compute_risk_features, daily_census, prepare_shifts
+from retention.attrition.dataset import data_end_of
+from retention.service import retention_view, risk_history
 from sample_data import generate_hospital
 
 
@@ -42,29 +42,23 @@ def run(scale: float, years: int) -> None:
     )
 
     started = time.perf_counter()
-    prepared = prepare_shifts(tables["shifts"])
-    census = daily_census(tables["census"])
-    prepare_seconds = time.perf_counter() - started
-    first = prepared["local_date"].min()
-    months = monthly_as_of_dates(first + pd.Timedelta(weeks=LONG_WEEKS), end)
-    started = time.perf_counter()
-    history = pd.concat(
-        [
-            compute_risk_features(tables, m, prepared_shifts=prepared, prepared_census=census).reset_index()
-            for m in tqdm(months, desc="features per month", unit="month")
-        ],
-        ignore_index=True,
-    )
-    panel_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    model = fit_history_model(history, tables["employees"], end)
-    fit_seconds = time.perf_counter() - started
+    with tqdm(total=100, desc="risk history", unit="%") as bar:
+
+        def progress(fraction: float, message: str) -> None:
+            bar.set_postfix_str(message)
+            bar.update(round(fraction * 100) - bar.n)
+
+        history = risk_history(tables, progress=progress)
+    history_seconds = time.perf_counter() - started
+    model = history.model
+    if model is None:
+        print(f"no attrition model: {history.model_problem}")
+        return
     ev = model.evaluation
     horizon = model.horizon_months
     print(
-        f"history: {len(months)} monthly as-of dates, {len(history):,} rows; "
-        f"shift preparation {prepare_seconds:.1f} s, features {panel_seconds:.1f} s, "
-        f"evaluation + final fit {fit_seconds:.1f} s"
+        f"history: {len(history.months)} monthly as-of dates, {len(history.panel):,} rows; shift preparation, "
+        f"features, evaluation and final fit {history_seconds:.1f} s"
     )
     print(
         f"label: voluntary exit within {horizon} months. "
@@ -86,20 +80,19 @@ def run(scale: float, years: int) -> None:
     for note in model.fit_warnings:
         print(f"  fit note: {note}")
 
-    as_of = end + pd.Timedelta(days=1)
+    as_of = history.data_end + pd.Timedelta(days=1)
     started, cpu_started = time.perf_counter(), time.process_time()
-    current = compute_risk_features(tables, as_of)
-    scored = burnout_index(current)
-    drivers = top_drivers(scored)
-    probability = model.predict_proba(current)
-    exit_drivers = model.driver_summary(current)
+    # Shifts prepared again from the raw table, so the figure is the cost of scoring from scratch (docs/risk_model.md).
+    view = retention_view(tables, as_of, history=dataclasses.replace(history, prepared_shifts=None))
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    people = view.people
     print(
-        f"scoring every active employee as of {as_of:%Y-%m-%d}: {len(current):,} people in {seconds:.2f} s wall, "
+        f"scoring every active employee as of {as_of:%Y-%m-%d}: {len(people):,} people in {seconds:.2f} s wall, "
         f"{cpu_seconds:.2f} s CPU "
-        f"(features incl. shift preparation, burnout index + drivers, exit probability + drivers); "
-        f"mean index {scored['burnout_index'].mean():.1f}, expected exits {probability.sum():.1f}; "
-        f"{int((drivers != '').sum()):,} with burnout drivers, {int((exit_drivers != '').sum()):,} with exit drivers"
+        "(features incl. shift preparation, burnout index + drivers, exit probability + drivers, unit tables); "
+        f"mean index {people['burnout_index'].mean():.1f}, expected exits "
+        f"{people['exit_probability'].sum():.1f}; {int((people['burnout_drivers'] != '').sum()):,} with burnout "
+        f"drivers, {int((people['exit_drivers'] != '').sum()):,} with exit drivers"
     )
 
 

@@ -1,6 +1,6 @@
 """Plotly figures for the retention-risk page: distribution, unit x driver heatmap, trend, calibration, coefficients.
 
-Each function takes the frames produced by ``forecasting`` / ``access.risk_views`` and returns a
+Each function takes the frames produced by ``forecasting`` / ``components.risk_views`` and returns a
 ``plotly.graph_objects.Figure``; none computes a number the page shows, they only draw.
 """
 
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from forecasting.attrition import Evaluation
-from forecasting.burnout import BANDS, DRIVER_COLUMNS, driver_label
+from retention.attrition import Evaluation
+from retention.burnout import BANDS, DRIVER_COLUMNS, driver_label
 
 BAND_COLOURS = {"low": "#4c9f70", "moderate": "#e0b43c", "high": "#e07b39", "very high": "#c0392b"}
 
@@ -44,7 +44,7 @@ def risk_distribution(scored: pd.DataFrame) -> go.Figure:
 def unit_driver_heatmap(summary: pd.DataFrame) -> go.Figure:
     """Units (rows) x drivers (columns), mean points of the burnout index; suppressed units shown blank.
 
-    ``summary``: :func:`access.risk_views.unit_burnout_summary` output.
+    ``summary``: :func:`components.risk_views.unit_burnout_summary` output.
     """
     rows = summary.sort_values("burnout_index", ascending=False, na_position="last")
     z = rows[list(DRIVER_COLUMNS)].to_numpy(dtype=float)
@@ -79,7 +79,7 @@ def unit_driver_heatmap(summary: pd.DataFrame) -> go.Figure:
 def burnout_trend(trend: pd.DataFrame) -> go.Figure:
     """Monthly mean burnout index per unit (lines); the hospital-wide ``All`` line is dashed.
 
-    ``trend``: :func:`access.risk_views.unit_burnout_trend` output (suppressed points are gaps).
+    ``trend``: :func:`components.risk_views.unit_burnout_trend` output (suppressed points are gaps).
     """
     fig = go.Figure()
     for unit, rows in trend.sort_values("period").groupby("unit", sort=True):

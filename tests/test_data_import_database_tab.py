@@ -14,11 +14,11 @@ from access.bootstrap import open_store
 from components import session
 from data_loaders.sources import SOURCES_FILE_VARIABLE
 from tests.scratch_sources import scratch_source
-from tests.test_auth_session import APP, navigation_v2  # noqa: F401 (fixture)
+from tests.test_auth_session import APP
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch, navigation_v2):  # noqa: F811
+def store(tmp_path, monkeypatch):
     engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     auth.create_demo_accounts(engine)
     monkeypatch.setenv("HOSPITAL_STORE_URL", str(engine.url))
@@ -34,7 +34,7 @@ def _open_page(engine, secrets: dict | None = None) -> AppTest:
     at.secrets.update(secrets or {})
     at.session_state["account"] = auth.get_account(engine, "demo.hr")
     at.session_state["last_seen"] = time.monotonic()
-    return at.run().switch_page("pages/data_import.py").run()
+    return at.run().switch_page("app_pages/data_import.py").run()
 
 
 def _no_address_field(at: AppTest) -> bool:

@@ -1,4 +1,4 @@
-"""The unit plan (forecast -> staffing -> pattern), its XLSX workbook and the scheduler command."""
+"""The unit plan (forecast -> staffing -> pattern) and its XLSX workbook (the command: tests/cli)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from forecasting.__main__ import main
 from forecasting.plan_export import build_unit_plan, plan_sheets, plan_workbook
 from forecasting.shift_patterns import plan_coverage
 
@@ -83,35 +82,6 @@ def test_workbook_has_every_sheet_and_no_formula_cells(plan):
             for cell in row:
                 assert cell.data_type != "f"
                 assert not (isinstance(cell.value, str) and cell.value.startswith(("=", "+", "@")))
-
-
-def test_command_line_reports_an_unknown_unit(tmp_path, capsys):
-    from access.bootstrap import open_store
-
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    open_store(url)
-    code = main(["--unit", "NOPE", "--horizon", "7", "--out", str(tmp_path / "plan.xlsx"), "--store", url])
-    assert code == 2
-    assert "Unknown unit 'NOPE'" in capsys.readouterr().err
-
-
-def test_command_line_writes_the_plan_workbook(tmp_path, capsys):
-    from access.bootstrap import open_store
-    from data_loaders.load import load_frames
-    from data_loaders.store import import_tables
-
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    engine = open_store(url)
-    frames = {
-        "units": pd.DataFrame({"unit_id": ["ICU"], "name": ["ICU"], "unit_type": ["ICU"]}),
-        "census": _census(weeks=4),
-    }
-    loaded = load_frames(frames)
-    import_tables(engine, loaded.tables, file_name="t", sha256="1" * 64, username="test")
-    out = tmp_path / "plan.xlsx"
-    assert main(["--unit", "ICU", "--horizon", "7", "--out", str(out), "--store", url]) == 0
-    assert "Forecast" in openpyxl.load_workbook(out).sheetnames
-    assert "Wrote" in capsys.readouterr().out
 
 
 def test_sample_hospital_icu_plan_through_the_data_access_layer(sample_engine):

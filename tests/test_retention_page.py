@@ -12,15 +12,16 @@ from streamlit.testing.v1 import AppTest
 
 from access.auth import Account
 from access.data_access import AccessDenied, DataAccess, UserContext
-from access.risk_views import (
-    individual_burnout,
+from components import session
+from components.risk_views import (
     risk_data_end,
     risk_tables,
+    suppress_unit_views,
     unit_burnout_summary,
     unit_burnout_trend,
 )
-from components import session
 from data_loaders import store
+from retention.service import retention_view
 
 ROOT = Path(__file__).resolve().parents[1]
 UNIT_SIZES = {"ICU": 30, "MS": 34, "ED": 3}  # ED is below the 5-person minimum
@@ -107,12 +108,23 @@ def test_individual_risk_is_denied_to_department_heads_and_executives(engine, ro
 
 def test_hr_officer_gets_individual_burnout_with_drivers(engine):
     tables = risk_tables(_access(engine, "hr_officer"))
-    people = individual_burnout(tables, "2026-06-01")
+    people = retention_view(tables, "2026-06-01").people
     assert len(people) == int(tables["employees"]["termination_date"].isna().sum()) + int(
         (tables["employees"]["termination_date"] >= pd.Timestamp("2026-06-01")).sum()
     )
     assert people["burnout_index"].between(0, 100).all()
     assert people["burnout_drivers"].str.contains("12 h+ shifts", regex=False).any()
+
+
+def test_hr_view_of_units_is_suppressed_like_the_aggregate_every_role_gets(engine):
+    view = retention_view(risk_tables(_access(engine, "hr_officer")), "2026-06-01")
+    summary = suppress_unit_views(view).unit_summary.set_index("unit")
+    assert not view.unit_summary["burnout_index"].isna().any()  # the computation itself does not suppress
+    assert summary.loc["ED", "suppressed"] and pd.isna(summary.loc["ED", "burnout_index"])
+    aggregate = unit_burnout_summary(_access(engine, "executive"), "2026-06-01").set_index("unit")
+    pd.testing.assert_frame_equal(summary.sort_index(), aggregate.sort_index(), check_dtype=False)
+    trend = suppress_unit_views(view).unit_trend
+    assert trend.loc[trend["unit"] == "ED", "suppressed"].all()
 
 
 def test_unit_aggregate_suppresses_units_under_five_people(engine):

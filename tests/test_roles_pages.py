@@ -302,7 +302,7 @@ def test_burnout_page_unit_filter_is_a_projection_of_one_suppressed_table(sample
     """Whatever units a caller of the burnout page's aggregate asks for, it gets rows of the same table, suppressed
     once over the whole scope, so no two requests can be differenced (the small-store tests above show the same
     with hidden units)."""
-    from access.risk_views import risk_data_end, unit_burnout_summary
+    from components.risk_views import risk_data_end, unit_burnout_summary
 
     da = DataAccess(sample_engine, UserContext("x", "executive"))
     as_of = risk_data_end(da) + pd.Timedelta(days=1)

@@ -1,6 +1,6 @@
 """Burnout index 0-100 without labels: weighted, thresholded fatigue and burnout drivers.
 
-Each driver turns one risk feature (``forecasting.risk_features``) into a sub-score between 0 and 1 with a
+Each driver turns one risk feature (``retention.features``) into a sub-score between 0 and 1 with a
 linear ramp: 0 at or below the ``low`` threshold (no concern), 1 at or beyond the ``high`` threshold (full
 concern), straight line between. For drivers where less is worse (pulse score, sleep) the ramp runs the other
 way. The index is ``100 x sum(weight x sub-score)`` with weights summing to 1, so it is bounded to [0, 100]
@@ -23,29 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-# Minimum nurse staffing ratios (patients per licensed nurse) of California Code of Regulations Title 22,
-# section 70217, by unit type. Used as the "no concern" point for patients per RN.
-CALIFORNIA_RATIO: dict[str, float] = {
-    "ICU": 2.0,
-    "L&D": 2.0,
-    "OR": 1.0,
-    "step_down": 3.0,
-    "telemetry": 4.0,
-    "ED": 4.0,
-    "pediatrics": 4.0,
-    "oncology": 4.0,
-    "med_surg": 5.0,
-    "behavioral_health": 6.0,
-}
-DEFAULT_RATIO = 5.0
-"""Ratio used for units of other or unknown type (Title 22 medical-surgical ratio)."""
+from forecasting.staffing_standards import DEFAULT_STANDARDS, standard_for
 
 
 @dataclass(frozen=True)
 class Driver:
     """One burnout driver: the feature it reads, its ramp thresholds, weight and source.
 
-    ``low``/``high`` are in the feature's unit (see ``risk_features.FEATURES``); when ``low > high`` the
+    ``low``/``high`` are in the feature's unit (see ``retention.features.FEATURES``); when ``low > high`` the
     ramp is reversed (lower values are worse).
     """
 
@@ -160,7 +145,7 @@ DRIVERS: tuple[Driver, ...] = (
         0.04,
         "de Bloom et al. 2009, J Occup Health 51(1):13-25 (meta-analysis of 7 studies): vacation has small positive "
         "effects on health and well-being that fade soon after return to work; expected leave per "
-        "risk_features.PTO_HOURS_PER_YEAR_AT_1_FTE (BLS paid vacation).",
+        "retention.features.PTO_HOURS_PER_YEAR_AT_1_FTE (BLS paid vacation).",
     ),
     Driver(
         "pulse_score",
@@ -216,10 +201,14 @@ BANDS = ((0.0, "low"), (25.0, "moderate"), (50.0, "high"), (75.0, "very high"))
 def patients_per_rn_excess(features: pd.DataFrame) -> pd.Series:
     """Patients per RN above the California Title 22 ratio for the person's unit type (floored at 0).
 
-    ``features`` needs ``patients_per_rn_12w`` and ``unit_type``. Returns a float Series (patients per RN).
+    ``features`` needs ``patients_per_rn_12w`` and ``unit_type``. The ratio is the unit type's default
+    ``patients_per_rn`` in :data:`forecasting.staffing_standards.DEFAULT_STANDARDS` (CCR Title 22 s.70217(a));
+    other or unknown types get the medical-surgical ratio (:func:`~forecasting.staffing_standards.standard_for`).
+    Returns a float Series (patients per RN).
     """
-    ratio = features.get("unit_type", pd.Series(pd.NA, index=features.index)).map(CALIFORNIA_RATIO)
-    ratio = pd.to_numeric(ratio, errors="coerce").fillna(DEFAULT_RATIO)
+    ratios = {unit_type: standard.patients_per_rn for unit_type, standard in DEFAULT_STANDARDS.items()}
+    unit_type = features.get("unit_type", pd.Series(pd.NA, index=features.index))
+    ratio = pd.to_numeric(unit_type.map(ratios), errors="coerce").fillna(standard_for(None).patients_per_rn)
     excess = pd.to_numeric(features.get("patients_per_rn_12w"), errors="coerce") - ratio
     return excess.clip(lower=0.0).astype(float)
 
@@ -234,7 +223,7 @@ def ramp(values: pd.Series | np.ndarray, low: float, high: float) -> np.ndarray:
 def burnout_index(features: pd.DataFrame) -> pd.DataFrame:
     """Burnout index and its drivers for each row of a risk-feature frame.
 
-    ``features``: rows from ``risk_features.compute_risk_features`` (any index; the feature columns that
+    ``features``: rows from ``retention.features.compute_risk_features`` (any index; the feature columns that
     :data:`DRIVERS` read, plus ``unit_type``; missing columns count as missing data).
 
     Returns a DataFrame with the same index and columns ``burnout_index`` (float, 0-100), ``band``
@@ -288,6 +277,18 @@ def top_drivers(scored: pd.DataFrame, top: int = 3, min_points: float = 0.5) -> 
         parts = [f"{labels[i]} +{row[i]:.1f}" for i in idx if row[i] >= min_points]
         texts.append(", ".join(parts))
     return pd.Series(texts, index=scored.index, dtype="string")
+
+
+def individual_burnout(features: pd.DataFrame) -> pd.DataFrame:
+    """Each person's features with their burnout index, band, coverage, driver points and drivers in words.
+
+    ``features``: :func:`retention.features.compute_risk_features` output. Returns ``features`` joined with the
+    :func:`burnout_index` columns plus ``burnout_drivers`` (string, :func:`top_drivers`), same index.
+    """
+    scored = burnout_index(features)
+    out = features.join(scored)
+    out["burnout_drivers"] = top_drivers(scored)
+    return out
 
 
 def unit_driver_table(scored: pd.DataFrame, units: pd.Series) -> pd.DataFrame:

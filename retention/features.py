@@ -57,6 +57,19 @@ sick leave; the 8 h day is a house conversion). Prorated by FTE and by weeks emp
 TRAINING_WINDOW_WEEKS = 4
 """Training load counts required courses due, and unit go-lives, within +/- 4 weeks of the as-of date."""
 
+RISK_TABLES = (
+    "units",
+    "employees",
+    "shifts",
+    "absences",
+    "pulse_surveys",
+    "training",
+    "tech_rollouts",
+    "wellbeing",
+    "census",
+)
+"""Canonical tables :func:`compute_risk_features` reads (all but ``employees`` optional)."""
+
 ATTRIBUTE_COLUMNS = ("unit", "unit_type", "role", "employment_type", "fte")
 """Employee attributes carried into the feature frame (categoricals for the attrition model)."""
 
@@ -226,16 +239,6 @@ def _night_hours(start_local: pd.Series, start_ns: np.ndarray, end_ns: np.ndarra
         overlap = np.minimum(end_ns, w_end) - np.maximum(start_ns, w_start)
         total += np.clip(overlap, 0, None) / _NS_PER_HOUR
     return total
-
-
-def longest_run(dates: pd.Series) -> int:
-    """Longest run of consecutive calendar days in ``dates`` (duplicates ignored); 0 when empty."""
-    days = np.unique(pd.to_datetime(dates).to_numpy(dtype="datetime64[D]"))
-    if len(days) == 0:
-        return 0
-    breaks = np.diff(days.astype(np.int64)) != 1
-    run_id = np.concatenate([[0], np.cumsum(breaks)])
-    return int(np.bincount(run_id).max())
 
 
 def _runs_per_group(frame: pd.DataFrame, key: str, date_col: str) -> pd.DataFrame:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from forecasting.risk_features import (
+from retention.features import (
     FEATURES,
     compute_risk_features,
     daily_census,
     feature_panel,
-    longest_run,
     prepare_shifts,
     unit_patients_per_rn,
 )
@@ -98,9 +97,13 @@ def test_consecutive_day_run_continues_across_month_end():
     assert features.loc["E1", "longest_run_days_12w"] == 5
 
 
-def test_longest_run_ignores_duplicate_days_and_handles_empty():
-    assert longest_run(pd.Series(pd.to_datetime(["2026-12-31", "2026-12-31", "2027-01-01"]))) == 2
-    assert longest_run(pd.Series([], dtype="datetime64[ns]")) == 0
+def test_consecutive_day_run_ignores_two_shifts_on_one_day_and_is_zero_without_shifts():
+    twice = [("2026-12-31 07:00", "2026-12-31 11:00"), ("2026-12-31 15:00", "2026-12-31 19:00")]
+    shifts = _shifts([("2026-12-30 07:00", "2026-12-30 19:00"), *twice, ("2027-01-01 07:00", "2027-01-01 19:00")])
+    employees = _employees(ids=("E1", "E2"))
+    features = compute_risk_features({"employees": employees, "shifts": shifts}, "2027-01-10", tz=TZ)
+    assert features.loc["E1", "longest_run_days_12w"] == 3
+    assert features.loc["E2", "longest_run_days_12w"] == 0
 
 
 def test_overtime_derived_from_hours_over_40_a_week_when_not_exported():

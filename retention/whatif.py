@@ -1,7 +1,7 @@
 """What-if levers for a unit: cap overtime, remove quick returns, raise staffing.
 
-Each lever edits the unit's risk features (``forecasting.risk_features``) under a stated assumption, then the
-burnout index (``forecasting.burnout``) and the attrition model (``forecasting.attrition``) are re-scored on the
+Each lever edits the unit's risk features (``retention.features``) under a stated assumption, then the
+burnout index (``retention.burnout``) and the attrition model (``retention.attrition``) are re-scored on the
 edited features. The change in expected voluntary exits is the change in the sum of the employees' exit
 probabilities over the model's horizon (12 months for the app's model): the expected count of leavers.
 These are model-based scenarios, not causal estimates: the attrition model's coefficients are associations
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecasting.attrition import AttritionModel
-from forecasting.burnout import burnout_index
+from retention.attrition import AttritionModel
+from retention.burnout import burnout_index
 
 OVERTIME_COLUMNS = ("overtime_hours_per_week_4w", "overtime_hours_per_week_12w")
 HOURS_COLUMNS = ("hours_per_week_4w", "hours_per_week_12w")

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.attrition import fit_attrition_model
-from forecasting.whatif import ASSUMPTIONS, apply_levers, simulate_unit
+from retention.attrition.model import fit_attrition_model
+from retention.whatif import ASSUMPTIONS, apply_levers, simulate_unit
 
 
 def _features() -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Voluntary-exit (attrition) risk: a logistic regression on the hospital's own history, explained and evaluated.
+"""The attrition model: a logistic regression of left/stayed on an HR frame, with its encoding and explanations.
 
 :func:`fit_attrition_model` works on any frame of one row per employee (or per employee and as-of date) with
 numeric and categorical columns plus a left/stayed column, such as an HRMS export. It encodes the frame itself:
@@ -13,74 +13,35 @@ numeric and categorical columns plus a left/stayed column, such as an HRMS expor
 * declared identifiers (``id_columns``), date columns, constant columns and text columns with more than
   ``max_levels`` levels are ignored and listed in ``model.ignored``.
 
-The model is a binomial GLM with logit link (statsmodels), i.e. logistic regression: log-odds of leaving =
-intercept + sum(coef x feature). When the same employee appears at several as-of dates, pass ``groups`` (the id
-column) for cluster-robust standard errors (Liang & Zeger 1986), since their rows are not independent.
+The model is a binomial GLM with logit link (statsmodels), i.e. logistic regression fitted by maximum likelihood:
+log-odds of leaving = intercept + sum(coef x feature). When the same employee appears at several as-of dates, pass
+``groups`` (the id column) for cluster-robust standard errors (Liang & Zeger 1986), since their rows are not
+independent.
 
-Evaluation (:func:`evaluate_time_split`) is time-ordered: the model is trained on as-of dates whose whole label
-window closed before the first test as-of date, and tested on the later dates, against a baseline logistic
-regression on overtime alone. ROC AUC is the Mann-Whitney U statistic over (events x non-events) (Hanley & McNeil
-1982, Radiology 143:29-36); the Brier score is the mean squared difference of probability and outcome (Brier 1950,
-Mon Weather Rev 78:1-3); the reliability (calibration) table bins predictions into equal-count groups and compares
-the mean predicted probability with the observed exit rate in each.
+Calibration is measured, not applied: no recalibration step (Platt scaling, isotonic regression) follows the fit.
+With an intercept, the maximum-likelihood fit makes the mean predicted probability on the training rows equal the
+observed exit rate (the intercept's score equation; "calibration-in-the-large", Van Calster et al. 2019, BMC Med
+17:230), which says nothing about later rows; :mod:`retention.attrition.evaluation` measures calibration on later
+as-of dates. The data set, the evaluation and the app's training procedure are in the sibling modules.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy.linalg import qr
-from scipy.stats import mannwhitneyu
 from threadpoolctl import threadpool_limits
 
-from forecasting.risk_features import FEATURES, feature_panel
+from retention.features import FEATURES
 
-TARGET_COLUMN = "left_within_12m"
-"""Label column built by :func:`attrition_dataset` for the default 12-month horizon."""
-
-BASELINE_FEATURE = "overtime_hours_per_week_12w"
-"""The overtime-only baseline's single feature."""
-
-APP_MODEL_FEATURES = (
-    "overtime_hours_per_week_12w",
-    "new_starter",
-    "pulse_score",
-    "quick_returns_12w",
-    "pulse_change",
-    "tenure_years",
-    "long_shift_share_12w",
-    "night_shift_share_12w",
-    "sick_hours_per_week_12w",
-    "patients_per_rn_12w",
-    "role",
-    "hours_per_week_12w",
-    "longest_run_days_12w",
-    "missed_break_share_12w",
-    "pto_not_taken_share_12w",
-    "training_courses_due",
-    "unit_type",
-    "employment_type",
-    "fte",
-)
-"""Pre-specified inputs of the app's model in priority order (see docs/risk_model.md): overtime, 12 h+ shifts and
-workload (Dall'Ora et al. 2015, BMJ Open 5:e008331, intention to leave; Aiken et al. 2002, JAMA 288:1987-1993, job
-dissatisfaction), first-year tenure (NSI 2025: the highest turnover), satisfaction and engagement measured by the
-pulse survey and absence as a withdrawal behaviour (Griffeth, Hom & Gaertner 2000, J Manage 26(3):463-488, turnover
-meta-analysis). :func:`fit_app_model` keeps them in this order while the events allow (see
-:data:`EVENTS_PER_PARAMETER`). ``unit`` itself is left out so that the model carries across unit openings and
-mergers."""
-
-EVENTS_PER_PARAMETER = 10
-"""At least 10 distinct leavers per estimated coefficient in the training rows (Peduzzi et al. 1996, J Clin
-Epidemiol 49(12):1373-1379), so the model is not overfitted to a small hospital's few exits."""
-
-EMPLOYEE_TYPES_MODELLED = ("staff", "per_diem")
-"""Employment types whose exits are voluntary turnover; agency and travel contracts end by design."""
+if TYPE_CHECKING:
+    from retention.attrition.evaluation import Evaluation, TimeSplitEvaluation
 
 SEPARATION_LIMIT = 5.0
 """A fitted coefficient beyond +/-5 log-odds per standard deviation (or for a 0/1 indicator or category) multiplies
@@ -89,89 +50,6 @@ estimate runs off to infinity (Albert & Anderson 1984, Biometrika 71(1):1-10). R
 
 _POSITIVE = {"1", "true", "t", "yes", "y", "left", "leaver", "exit", "exited", "terminated", "voluntary", "quit"}
 _NEGATIVE = {"0", "false", "f", "no", "n", "stayed", "stay", "active", "retained", "current", "stayer"}
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """How well probabilities match outcomes on a set of rows.
-
-    ``auc``: ROC AUC (0.5 = chance, 1 = perfect ranking); ``brier``: Brier score (0 best; lower is better);
-    ``brier_base_rate``: Brier score of always predicting the observed exit rate (a model must beat it);
-    ``calibration``: DataFrame with columns ``bin``, ``n``, ``mean_predicted``, ``observed_rate`` (one row per
-    equal-count bin).
-    """
-
-    n: int
-    events: int
-    auc: float
-    brier: float
-    brier_base_rate: float
-    calibration: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class TimeSplitEvaluation:
-    """Model and overtime-only baseline evaluated on the same later rows."""
-
-    model: Evaluation
-    baseline: Evaluation
-    train_as_of: tuple[pd.Timestamp, pd.Timestamp]
-    test_as_of: tuple[pd.Timestamp, pd.Timestamp]
-    train_rows: int
-    test_rows: int
-
-
-def roc_auc(y_true: Iterable[float], score: Iterable[float]) -> float:
-    """ROC AUC = U / (n_events x n_non_events), U the Mann-Whitney statistic of event scores (ties count 1/2).
-
-    Raises ``ValueError`` when there are no events or no non-events.
-    """
-    y = np.asarray(list(y_true), dtype=float)
-    s = np.asarray(list(score), dtype=float)
-    pos, neg = s[y == 1], s[y == 0]
-    if len(pos) == 0 or len(neg) == 0:
-        raise ValueError("ROC AUC needs at least one exit and one stayer among the rows evaluated.")
-    u = mannwhitneyu(pos, neg, alternative="two-sided").statistic
-    return float(u / (len(pos) * len(neg)))
-
-
-def brier_score(y_true: Iterable[float], probability: Iterable[float]) -> float:
-    """Mean of (probability - outcome)^2 over rows (outcomes 0/1)."""
-    y = np.asarray(list(y_true), dtype=float)
-    p = np.asarray(list(probability), dtype=float)
-    return float(np.mean((p - y) ** 2))
-
-
-def calibration_table(y_true: Iterable[float], probability: Iterable[float], bins: int = 10) -> pd.DataFrame:
-    """Reliability table: rows sorted by probability and cut into ``bins`` groups of (nearly) equal size.
-
-    Returns columns ``bin`` (1..k), ``n``, ``mean_predicted`` and ``observed_rate`` (both probabilities 0-1).
-    """
-    y = np.asarray(list(y_true), dtype=float)
-    p = np.asarray(list(probability), dtype=float)
-    order = np.argsort(p, kind="stable")
-    groups = np.array_split(order, min(bins, max(len(p), 1)))
-    rows = [
-        {"bin": i + 1, "n": len(g), "mean_predicted": float(p[g].mean()), "observed_rate": float(y[g].mean())}
-        for i, g in enumerate(groups)
-        if len(g)
-    ]
-    return pd.DataFrame(rows, columns=["bin", "n", "mean_predicted", "observed_rate"])
-
-
-def evaluate_predictions(y_true: Iterable[float], probability: Iterable[float], bins: int = 10) -> Evaluation:
-    """AUC, Brier score (and the base-rate reference) and the calibration table for predictions."""
-    y = np.asarray(list(y_true), dtype=float)
-    p = np.asarray(list(probability), dtype=float)
-    rate = float(y.mean())
-    return Evaluation(
-        n=len(y),
-        events=int(y.sum()),
-        auc=roc_auc(y, p),
-        brier=brier_score(y, p),
-        brier_base_rate=brier_score(y, np.full(len(y), rate)),
-        calibration=calibration_table(y, p, bins),
-    )
 
 
 def coerce_target(values: pd.Series) -> pd.Series:
@@ -569,234 +447,3 @@ def _per_unit(feature: str) -> str:
         "1-5": "per point (1-5 scale)",
         "points (1-5 scale)": "per point of change",
     }.get(spec.unit, f"per 1 {spec.unit}")
-
-
-def voluntary_exit_labels(employees: pd.DataFrame, as_of: object, horizon_months: int = 12) -> pd.Series:
-    """1.0 if the employee left voluntarily within ``(as_of, as_of + horizon_months]``, else 0.0.
-
-    ``employees``: canonical employees table. Returns a float Series indexed by ``employee_id`` (string).
-    """
-    as_of = pd.Timestamp(as_of)
-    end = as_of + pd.DateOffset(months=horizon_months)
-    term = pd.to_datetime(employees["termination_date"]) if "termination_date" in employees else None
-    reason = employees.get("termination_reason", pd.Series(pd.NA, index=employees.index)).astype("string")
-    left = pd.Series(False, index=employees.index)
-    if term is not None:
-        left = ((term > as_of) & (term <= end) & (reason == "voluntary")).fillna(False).astype(bool)
-    return pd.Series(left.astype(float).to_numpy(), index=employees["employee_id"].astype("string").to_numpy())
-
-
-def attrition_dataset(
-    tables: Mapping[str, pd.DataFrame],
-    as_of_dates: Iterable[object],
-    *,
-    horizon_months: int = 12,
-    data_end: object | None = None,
-    tz: str | None = None,
-    progress: bool = False,
-) -> pd.DataFrame:
-    """Risk features at each as-of date with the label "voluntary exit within ``horizon_months``".
-
-    Only ``staff`` and ``per_diem`` employees (or unknown type) are kept. The label column is named
-    ``left_within_{horizon_months}m``: 1.0/0.0, or NaN where the label window runs past ``data_end`` (default:
-    the last shift or termination date in the data), because who leaves then is not yet known.
-
-    Returns the :func:`risk_features.feature_panel` frame plus the label column.
-    """
-    panel = feature_panel(tables, as_of_dates, tz=tz, progress=progress)
-    return label_panel(
-        panel, tables["employees"], horizon_months, data_end_of(tables) if data_end is None else data_end
-    )
-
-
-def label_panel(panel: pd.DataFrame, employees: pd.DataFrame, horizon_months: int, data_end: object) -> pd.DataFrame:
-    """Add the ``left_within_{horizon_months}m`` label to a feature panel and keep modelled employment types.
-
-    ``panel``: :func:`risk_features.feature_panel` output; ``employees``: canonical employees table;
-    ``data_end``: last date the data covers (labels whose window runs past it are NaN). Returns a new frame.
-    """
-    data_end = pd.Timestamp(data_end)
-    label_name = f"left_within_{horizon_months}m"
-    labels = pd.Series(np.nan, index=panel.index)
-    for as_of, rows in panel.groupby("as_of", sort=False):
-        if pd.Timestamp(as_of) + pd.DateOffset(months=horizon_months) <= data_end:
-            lab = voluntary_exit_labels(employees, as_of, horizon_months)
-            labels[rows.index] = rows["employee_id"].map(lab).to_numpy(dtype=float)
-    out = panel.assign(**{label_name: labels})
-    etype = out["employment_type"]
-    return out[etype.isna() | etype.isin(EMPLOYEE_TYPES_MODELLED)].reset_index(drop=True)
-
-
-def data_end_of(tables: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
-    """Last date the data covers: the latest worked shift end, termination or hire date (normalised to midnight).
-
-    Future ``scheduled`` shifts do not count: nothing is known yet about who leaves while they are worked.
-    """
-    candidates = []
-    shifts = tables.get("shifts")
-    if shifts is not None and not shifts.empty:
-        if "status" in shifts:
-            shifts = shifts[shifts["status"].isna() | (shifts["status"].astype("string") == "worked")]
-        candidates.append(pd.to_datetime(shifts["end"]).max())
-    employees = tables["employees"]
-    for col in ("termination_date", "hire_date"):
-        if col in employees:
-            candidates.append(pd.to_datetime(employees[col]).max())
-    found = [c for c in candidates if pd.notna(c)]
-    if not found:
-        raise ValueError("Cannot tell where the data ends: give data_end or shifts/termination dates.")
-    return max(found).normalize()
-
-
-def model_columns(panel: pd.DataFrame, target: str | None = None, id_column: str = "employee_id") -> list[str]:
-    """Inputs of the app's model: :data:`APP_MODEL_FEATURES` present in ``panel``, in priority order, as many as
-    the number of distinct leavers allows (:data:`EVENTS_PER_PARAMETER`; a categorical column costs one parameter
-    per non-reference level, a numeric column with gaps two). Without ``target`` every present feature is used.
-    """
-    present = [c for c in APP_MODEL_FEATURES if c in panel.columns]
-    if target is None:
-        return present
-    labelled = panel[panel[target].notna()]
-    leavers = labelled.loc[coerce_target(labelled[target]) == 1, id_column].nunique()
-    budget = leavers // EVENTS_PER_PARAMETER
-    chosen: list[str] = []
-    used = 0
-    for column in present:
-        values = labelled[column]
-        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-            if values.nunique(dropna=True) < 2:
-                continue
-            cost = 2 if values.isna().any() else 1
-        else:
-            cost = max(values.astype("string").fillna("(missing)").nunique() - 1, 0)
-            if cost == 0:
-                continue
-        if used + cost > budget:
-            continue
-        chosen.append(column)
-        used += cost
-    if not chosen:
-        raise ValueError(
-            f"Only {leavers} distinct voluntary leavers in the training rows: at least {EVENTS_PER_PARAMETER} are "
-            "needed per model coefficient."
-        )
-    return chosen
-
-
-def evaluate_time_split(
-    panel: pd.DataFrame,
-    target: str = TARGET_COLUMN,
-    *,
-    test_start: object,
-    horizon_months: int = 12,
-    time_column: str = "as_of",
-    id_column: str = "employee_id",
-    feature_columns: Sequence[str] | None = None,
-    baseline_feature: str = BASELINE_FEATURE,
-    bins: int = 10,
-) -> tuple[AttritionModel, TimeSplitEvaluation]:
-    """Train on the past, test on later as-of dates, and compare with the overtime-only baseline.
-
-    Training rows: labelled rows with ``time_column + horizon_months <= test_start`` (their outcome was known
-    before the test period began). Test rows: labelled rows with ``time_column >= test_start``.
-    Returns the model fitted on the training rows (its ``evaluation`` set) and the evaluation. Raises
-    ``ValueError`` when either side has no exits or no stayers.
-    """
-    test_start = pd.Timestamp(test_start)
-    labelled = panel[panel[target].notna()]
-    times = pd.to_datetime(labelled[time_column])
-    train = labelled[times + pd.DateOffset(months=horizon_months) <= test_start]
-    test = labelled[times >= test_start]
-    if train.empty or test.empty:
-        raise ValueError(
-            f"A time split at {test_start:%Y-%m-%d} leaves {len(train)} training and {len(test)} test rows; "
-            "choose a split date with labelled history on both sides."
-        )
-    columns = list(feature_columns) if feature_columns is not None else model_columns(train, target, id_column)
-    model = fit_attrition_model(train, target, id_columns=(id_column,), groups=id_column, feature_columns=columns)
-    baseline = fit_attrition_model(train, target, groups=id_column, feature_columns=[baseline_feature])
-    y_test = coerce_target(test[target]).to_numpy()
-    evaluation = TimeSplitEvaluation(
-        model=evaluate_predictions(y_test, model.predict_proba(test).to_numpy(), bins),
-        baseline=evaluate_predictions(y_test, baseline.predict_proba(test).to_numpy(), bins),
-        train_as_of=(pd.to_datetime(train[time_column]).min(), pd.to_datetime(train[time_column]).max()),
-        test_as_of=(pd.to_datetime(test[time_column]).min(), pd.to_datetime(test[time_column]).max()),
-        train_rows=len(train),
-        test_rows=len(test),
-    )
-    model.evaluation = evaluation
-    return model, evaluation
-
-
-def monthly_as_of_dates(start: object, end: object) -> list[pd.Timestamp]:
-    """First days of the months from ``start`` to ``end`` inclusive (as-of dates for a panel)."""
-    return list(pd.date_range(pd.Timestamp(start).to_period("M").start_time, pd.Timestamp(end), freq="MS"))
-
-
-def fit_app_model(
-    panel: pd.DataFrame,
-    target: str = TARGET_COLUMN,
-    *,
-    horizon_months: int = 12,
-    test_share: float = 1 / 3,
-    bins: int = 10,
-) -> AttritionModel:
-    """The app's attrition model: evaluated on a time split, then refitted on every labelled row.
-
-    ``panel``: :func:`attrition_dataset` output. The split puts roughly the last ``test_share`` of the
-    labelled as-of dates in the test set, moved later if needed so that at least one as-of date has its
-    whole label window before the first test date. The returned model is fitted on all labelled rows (the
-    most history for scoring today's staff); its ``evaluation`` is the held-out :class:`TimeSplitEvaluation`.
-    Raises ``ValueError`` when the history is too short for any such split.
-    """
-    labelled = panel[panel[target].notna()]
-    dates = sorted(pd.to_datetime(labelled["as_of"]).unique())
-    first_test = max(1, round(len(dates) * (1 - test_share)))
-    evaluation = None
-    for position in range(first_test, len(dates)):
-        test_start = pd.Timestamp(dates[position])
-        if pd.Timestamp(dates[0]) + pd.DateOffset(months=horizon_months) <= test_start:
-            _, evaluation = evaluate_time_split(
-                panel, target, test_start=test_start, horizon_months=horizon_months, bins=bins
-            )
-            break
-    if evaluation is None:
-        raise ValueError(
-            f"The labelled history spans {len(dates)} as-of dates; a time-ordered test needs more than "
-            f"{horizon_months} months between the first and the last."
-        )
-    columns = model_columns(labelled, target)
-    model = fit_attrition_model(
-        labelled, target, id_columns=("employee_id",), groups="employee_id", feature_columns=columns
-    )
-    model.evaluation = evaluation
-    model.horizon_months = horizon_months
-    return model
-
-
-APP_HORIZONS = (12, 6)
-"""Label horizons tried by :func:`fit_history_model`, longest first (the brief's 12 or 6 months)."""
-
-
-def fit_history_model(
-    history: pd.DataFrame,
-    employees: pd.DataFrame,
-    data_end: object,
-    horizons: Sequence[int] = APP_HORIZONS,
-) -> AttritionModel:
-    """Fit the app's model on a feature history with the longest horizon whose time split is possible.
-
-    ``history``: :func:`risk_features.feature_panel` output (monthly as-of dates); ``employees``: canonical table;
-    ``data_end``: last date covered. A 12-month label needs more than 12 months between the first labelled as-of
-    date and the first test date, plus 12 months of follow-up after it, so two years of data only support the
-    6-month horizon. Returns the model (``horizon_months`` set). Raises ``ValueError`` when no horizon works,
-    with the reason for each.
-    """
-    problems = []
-    for horizon in horizons:
-        panel = label_panel(history, employees, horizon, data_end)
-        try:
-            return fit_app_model(panel, f"left_within_{horizon}m", horizon_months=horizon)
-        except ValueError as problem:
-            problems.append(f"{horizon} months: {problem}")
-    raise ValueError("No label horizon can be evaluated on this history. " + " ".join(problems))

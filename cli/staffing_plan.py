@@ -2,28 +2,42 @@
 
 Usage::
 
-    python -m forecasting --unit ICU --horizon 28 --out plan.xlsx [--service-level p80] [--store URL]
+    python -m cli.staffing_plan --unit ICU --horizon 28 --out plan.xlsx [--service-level p80] [--store URL]
 
 It reads the store through the data-access layer as a trusted scheduler tool (an ``admin`` context:
 all units, schedules included) and writes the same forecast, staffing gaps and optimised pattern
-as the department-head page (``forecasting.plan_export``). Progress is shown with tqdm.
+as the department-head page (``forecasting.plan_export``). Every read is appended to the audit trail as
+``cli:<operating-system user>``, as ``python -m access`` records user changes. Progress is shown with tqdm.
+Exit status 0 on success, 2 with a one-line message on a refused request.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import getpass
 import sys
 from pathlib import Path
 
 from tqdm import tqdm
 
+from access import audit
+from access.bootstrap import open_store
+from access.data_access import DataAccess, UserContext
+from forecasting.plan_export import build_unit_plan, plan_workbook
 from forecasting.staffing import SERVICE_LEVELS
 
-CLI_USER = "scheduler-cli"
+
+def _actor() -> str:
+    """Audit name of whoever runs the command: ``cli:<operating-system user>``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except OSError:
+        return "cli:unknown"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m forecasting", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m cli.staffing_plan", description=__doc__.splitlines()[0])
     parser.add_argument("--unit", required=True, help="unit_id as in the units table, e.g. ICU")
     parser.add_argument("--horizon", type=int, default=28, help="days to forecast (default 28)")
     parser.add_argument("--out", type=Path, required=True, help="XLSX file to write")
@@ -37,14 +51,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the process exit code (0 ok, 2 unknown unit or no census)."""
     args = parse_args(argv)
-    from access.bootstrap import open_store
-    from access.data_access import DataAccess, UserContext
-    from forecasting.plan_export import build_unit_plan, plan_workbook
-
     if args.horizon < 1:
         print("--horizon must be at least 1 day.", file=sys.stderr)
         return 2
-    da = DataAccess(open_store(args.store), UserContext(CLI_USER, "admin"))
+    engine = open_store(args.store)
+    da = DataAccess(engine, UserContext(_actor(), "admin"), audit=functools.partial(audit.record, engine))
     units = da.table("units")
     row = units[units["unit_id"] == args.unit]
     if row.empty:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasting.burnout import (
+from retention.burnout import (
     DRIVER_COLUMNS,
     DRIVERS,
     burnout_index,
@@ -17,7 +17,7 @@ from forecasting.burnout import (
     top_drivers,
     unit_driver_table,
 )
-from forecasting.risk_features import FEATURES
+from retention.features import FEATURES
 
 FEATURE_NAMES = [d.feature for d in DRIVERS if d.feature in FEATURES]
 
@@ -90,6 +90,16 @@ def test_patients_per_rn_measured_against_unit_type_ratio():
         {"patients_per_rn_12w": [3.0, 3.0, 7.0, 6.0], "unit_type": pd.array(["ICU", "med_surg", None, "other"])}
     )
     assert patients_per_rn_excess(frame).tolist() == [1.0, 0.0, 2.0, 1.0]
+
+
+def test_patients_per_rn_baseline_is_the_staffing_standard_a_unit_type_is_staffed_to(monkeypatch):
+    """One ratio table: a changed default standard (forecasting.staffing_standards) moves the burnout baseline."""
+    from forecasting import staffing_standards
+
+    icu = staffing_standards.DEFAULT_STANDARDS["ICU"].with_overrides(patients_per_rn=2.5)
+    monkeypatch.setitem(staffing_standards.DEFAULT_STANDARDS, "ICU", icu)
+    frame = pd.DataFrame({"patients_per_rn_12w": [3.0], "unit_type": pd.array(["ICU"])})
+    assert patients_per_rn_excess(frame).tolist() == [0.5]
 
 
 def test_missing_data_adds_nothing_and_lowers_coverage():
