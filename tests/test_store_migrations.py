@@ -115,6 +115,20 @@ def test_opening_the_store_again_changes_nothing(tmp_path):
     assert _row_counts(url)["audit_log"] == 1
 
 
+def test_processes_opening_a_new_store_at_once_take_turns(tmp_path):
+    """Each server process opens the embedded store at its first page view; the first migrates it, the others wait
+    (``BEGIN IMMEDIATE``) and find it done, instead of failing on a half-created schema."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    script = f"from data_loaders.store import create_store; create_store({url!r})"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    errors = [run.communicate()[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], errors
+    assert _row_counts(url)["alembic_version"] == 1
+
+
 def _migrate_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "data_loaders.migrate", *args], cwd=PROJECT, capture_output=True, text=True
