@@ -1,10 +1,11 @@
 """Append-only audit trail: sign-ins, failed sign-ins, page views with filters, reads, exports, imports,
 rollbacks and user changes, with who and when.
 
-The app only ever INSERTs into ``audit_log``; no code path updates or deletes it (a test scans the code for one).
-Admins search and export it on the Audit trail page. In the embedded SQLite store, triggers created with the table
-refuse any UPDATE or DELETE of it; on PostgreSQL or MariaDB, production deployments ``REVOKE UPDATE, DELETE`` on the
-table from the app's database role (docs/security.md).
+The app only ever INSERTs into ``audit_log`` (declared in :mod:`data_loaders.store_tables`); no code path updates
+or deletes it (a test scans the code for one). Admins search and export it on the Audit trail page. The database
+enforces it too, on every dialect: triggers created by the baseline migration refuse UPDATE and DELETE (and TRUNCATE
+on PostgreSQL) whoever asks, and on PostgreSQL and MariaDB the app's runtime role is granted only SELECT and INSERT
+on the table and owns nothing (:mod:`data_loaders.store_privileges`; docs/security.md, "Database roles").
 """
 
 from __future__ import annotations
@@ -16,27 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_loaders.store import metadata
-
-audit_log = sa.Table(
-    "audit_log",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.DateTime, nullable=False, index=True),
-    sa.Column("username", sa.String(191), nullable=False, index=True),
-    sa.Column("action", sa.String(64), nullable=False, index=True),
-    sa.Column("details", sa.Text, nullable=False),
-)
-
-for _verb in ("UPDATE", "DELETE"):
-    sa.event.listen(
-        audit_log,
-        "after_create",
-        sa.DDL(
-            f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{_verb.lower()} BEFORE {_verb} ON audit_log "
-            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-        ).execute_if(dialect="sqlite"),
-    )
+from data_loaders.store_tables import audit_log
 
 ACTIONS = (
     "sign_in",

@@ -19,20 +19,7 @@ from sqlalchemy.engine import Engine
 from access import audit
 from access.data_access import AccessDenied, UserContext
 from access.roles import ROLES
-from data_loaders.store import metadata
-
-users = sa.Table(
-    "users",
-    metadata,
-    sa.Column("username", sa.String(191), primary_key=True),
-    sa.Column("display_name", sa.String(255), nullable=False),
-    sa.Column("role", sa.String(32), nullable=False),
-    sa.Column("units", sa.Text, nullable=False, default=""),
-    sa.Column("password_hash", sa.Text),
-    sa.Column("active", sa.Boolean, nullable=False, default=True),
-    sa.Column("demo", sa.Boolean, nullable=False, default=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
+from data_loaders.store_tables import users
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser")

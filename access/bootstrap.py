@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-import access.audit
 import access.auth
 from data_loaders.settings import hospital_timezone
 from data_loaders.store import create_store, import_tables
@@ -21,7 +20,8 @@ SAMPLE_USERNAME = "sample-hospital-bootstrap"
 
 
 def open_store(url: str | None = None) -> Engine:
-    """Engine for the store at ``url`` (default from settings) with data, user and audit tables created."""
+    """Engine for the store at ``url`` (default from settings), its schema at the newest migration
+    (:func:`data_loaders.store.create_store`: the embedded store is migrated, a server store only checked)."""
     return create_store(url)
 
 

@@ -1,7 +1,8 @@
 """The store: canonical tables in any SQLAlchemy database, written one import at a time.
 
-* SQL tables are generated from :mod:`data_loaders.schema`; each table's natural key is its primary key, so importing
-  the same rows twice updates instead of duplicating.
+* The tables are declared in :mod:`data_loaders.store_tables` (canonical tables generated from
+  :mod:`data_loaders.schema`) and built by migrations (:mod:`data_loaders.migrate`). Each canonical table's natural
+  key is its primary key, so importing the same rows twice updates instead of duplicating.
 * :func:`import_tables` writes everything an import accepted in ONE transaction: all rows or none.
 * Each import is recorded in ``imports`` (file name, sha256, user, time) and ``import_counts`` (per table: inserted,
   updated, unchanged, rejected). Rows replaced by an import are kept in ``superseded_rows`` so that
@@ -23,11 +24,19 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data_loaders.schema import TABLES, Column, Table
+from data_loaders import migrate
+from data_loaders.schema import TABLES, Table
+from data_loaders.store_tables import KEY_LENGTH as _KEY_LENGTH
+from data_loaders.store_tables import (
+    SQL_TABLES,
+    column_mappings,
+    import_counts,
+    imports,
+    superseded_rows,
+)
 
 Progress = Callable[[float, str], None]
 
-_KEY_LENGTH = 191  # longest indexable VARCHAR under MariaDB utf8mb4
 _INSERT_CHUNK = 20_000
 
 DATE_COLUMN = {
@@ -43,82 +52,6 @@ DATE_COLUMN = {
     "wellbeing": "date",
 }
 """The column that date-range filters apply to, per table."""
-
-metadata = sa.MetaData()
-
-
-def _sql_type(col: Column, in_key: bool) -> sa.types.TypeEngine:
-    if col.kind in ("str", "category"):
-        return sa.String(_KEY_LENGTH) if in_key or col.references or col.kind == "category" else sa.Text()
-    return {
-        "int": sa.BigInteger(),
-        "float": sa.Float(),
-        "bool": sa.Boolean(),
-        "date": sa.Date(),
-        "datetime": sa.DateTime(),
-    }[col.kind]
-
-
-def _define_table(spec: Table) -> sa.Table:
-    columns = [
-        sa.Column(
-            c.name, _sql_type(c, c.name in spec.key), primary_key=c.name in spec.key, nullable=c.name not in spec.key
-        )
-        for c in spec.columns
-    ]
-    return sa.Table(
-        spec.name,
-        metadata,
-        *columns,
-        sa.Column("import_id", sa.Integer, nullable=False, index=True),
-        sa.Column("row_hash", sa.String(16), nullable=False),
-    )
-
-
-SQL_TABLES: dict[str, sa.Table] = {name: _define_table(spec) for name, spec in TABLES.items()}
-
-imports = sa.Table(
-    "imports",
-    metadata,
-    sa.Column("import_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("file_name", sa.String(255), nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("username", sa.String(_KEY_LENGTH), nullable=False),
-    sa.Column("imported_at", sa.DateTime, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("rolled_back_at", sa.DateTime),
-    sa.Column("rolled_back_by", sa.String(_KEY_LENGTH)),
-)
-
-import_counts = sa.Table(
-    "import_counts",
-    metadata,
-    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.import_id"), primary_key=True),
-    sa.Column("table_name", sa.String(64), primary_key=True),
-    sa.Column("inserted", sa.Integer, nullable=False),
-    sa.Column("updated", sa.Integer, nullable=False),
-    sa.Column("unchanged", sa.Integer, nullable=False),
-    sa.Column("rejected", sa.Integer, nullable=False),
-)
-
-superseded_rows = sa.Table(
-    "superseded_rows",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("import_id", sa.Integer, nullable=False, index=True),
-    sa.Column("table_name", sa.String(64), nullable=False),
-    sa.Column("row_json", sa.Text, nullable=False),
-)
-
-column_mappings = sa.Table(
-    "column_mappings",
-    metadata,
-    sa.Column("table_name", sa.String(64), primary_key=True),
-    sa.Column("source_header", sa.String(_KEY_LENGTH), primary_key=True),
-    sa.Column("canonical_column", sa.String(64), nullable=False),
-    sa.Column("saved_by", sa.String(_KEY_LENGTH), nullable=False),
-    sa.Column("saved_at", sa.DateTime, nullable=False),
-)
 
 
 class StoreError(Exception):
@@ -151,7 +84,19 @@ class ImportSummary:
 
 
 def create_store(url: str | None = None) -> Engine:
-    """Engine for ``url`` (default: :func:`data_loaders.settings.store_url`) with every table created."""
+    """Engine for the store at ``url`` (default: :func:`data_loaders.settings.store_url`), its schema at the newest
+    migration (:mod:`data_loaders.migrate`).
+
+    The embedded SQLite store is migrated here: created on first use, upgraded after an app upgrade, and adopted
+    (rows kept) if it was written before the store had migrations. A PostgreSQL or MariaDB store is migrated by its
+    migration role with ``python -m data_loaders.migrate``; the app's runtime role only checks it.
+
+    Raises
+    ------
+    StoreError
+        if a server store cannot be opened or is not at the newest revision (the message says which command to
+        run).
+    """
     from data_loaders.settings import store_url
 
     url = url or store_url()
@@ -160,7 +105,21 @@ def create_store(url: str | None = None) -> Engine:
     engine = sa.create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-    metadata.create_all(engine)
+        migrate.upgrade(engine)
+        return engine
+    try:
+        migrate.require_current(engine)
+    except migrate.MigrationError as error:
+        engine.dispose()
+        raise StoreError(str(error)) from None
+    except sa.exc.SQLAlchemyError as error:
+        engine.dispose()
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise StoreError(
+            f"Could not open the store at {engine.url.render_as_string(hide_password=True)}: {reason}. If the app's "
+            "role has no rights on it yet, run python -m data_loaders.migrate --url <the migration role's URL> "
+            "--app-role <the app's database role> (docs/security.md, 'Database roles')."
+        ) from None
     return engine
 
 

@@ -1,5 +1,6 @@
 """The store on real PostgreSQL and MariaDB servers: upsert, one-transaction imports and rollback behave as on
-SQLite. Each test gets a scratch database of its own, dropped afterwards."""
+SQLite. Each test gets a scratch database of its own, migrated by the admin role, dropped afterwards (roles and the
+append-only audit trail: tests/test_store_roles.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from access.data_access import DataAccess, UserContext
-from data_loaders import store
+from data_loaders import migrate, store
 from tests.db_urls import mariadb_url, postgres_url
 from tests.test_store import _employees, _shifts, _units
 
@@ -24,7 +25,9 @@ def engine(request):
     admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    engine = store.create_store(base_url.set(database=name).render_as_string(hide_password=False))
+    url = base_url.set(database=name).render_as_string(hide_password=False)
+    assert migrate.main(["--url", url]) == 0
+    engine = store.create_store(url)
     yield engine
     engine.dispose()
     with admin.connect() as conn:
