@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -109,8 +110,26 @@ def test_time_only_values_are_flagged_with_seconds_since_midnight():
 
 
 def test_typed_datetimes_pass_through_as_nanoseconds():
-    parsed = parse_datetimes(pd.Series(pd.to_datetime(["2026-01-01 07:00"])))
+    # a database driver may hand over microsecond (or second) precision; values must come through unchanged
+    typed = pd.Series(
+        [pd.Timestamp("2026-01-01 07:00:00.123456"), pd.NaT, pd.Timestamp("2026-03-08 19:30:05")],
+        dtype="datetime64[us]",
+    )
+    parsed = parse_datetimes(typed)
     assert str(parsed.values.dtype) == "datetime64[ns]"
+    assert parsed.values.iloc[0] == pd.Timestamp("2026-01-01 07:00:00.123456")
+    assert pd.isna(parsed.values.iloc[1])
+    assert parsed.values.iloc[2] == pd.Timestamp("2026-03-08 19:30:05")
+    assert list(parsed.bad) == [False, False, False]
+
+
+def test_typed_datetimes_outside_the_accepted_years_are_bad_not_wrapped():
+    typed = pd.Series(np.array(["2300-01-01", "1850-06-01", "2026-01-01T07:00"], dtype="datetime64[s]"))
+    parsed = parse_datetimes(typed)
+    assert str(parsed.values.dtype) == "datetime64[ns]"
+    assert parsed.values.isna().tolist() == [True, True, False]
+    assert parsed.values.iloc[2] == pd.Timestamp("2026-01-01 07:00")
+    assert list(parsed.bad) == [True, True, False]
 
 
 @settings(max_examples=60, deadline=None)
