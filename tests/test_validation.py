@@ -468,3 +468,60 @@ def test_text_that_looks_like_a_formula_is_kept_as_text_with_a_warning():
     warnings = result.problems[result.problems["reason"].str.contains("formula", na=False)]
     assert warnings["severity"].tolist() == ["warning", "warning"]
     assert result.tables["employees"]["last_name"].tolist() == ['=HYPERLINK("http://x")', "@SUM(A1)", "Okafor"]
+
+
+# ------------------------------------------------------------------------------ declared rules
+
+
+def test_validation_leaves_the_callers_frame_unchanged():
+    piece = _piece(
+        "shifts",
+        [
+            _shift("19:00", "07:00", shift_date="2026-01-05"),
+            _shift("2026-01-06 07:00", "2026-01-06 19:00", shift_date="2026-01-06"),
+        ],
+    )
+    before = piece.frame.copy()
+    accepted, problems, _ = validate_table(
+        "shifts", [piece], known_keys={"units": {"ICU"}, "employees": {"E1"}}, today=TODAY
+    )
+    assert problems.empty and len(accepted) == 2
+    pd.testing.assert_frame_equal(piece.frame, before)
+    assert [c for c in accepted.columns if c.startswith("_")] == []
+
+
+def test_validation_applies_the_cross_column_rules_a_table_declares(monkeypatch):
+    from data_loaders.schema import TABLES, Column, DateOrder, NotInFuture, RequiresConsent, Table
+
+    trial = Table(
+        "trial",
+        "A table only this test declares.",
+        (
+            Column("item_id", "str", "Item.", required=True),
+            Column("begins", "date", "Start."),
+            Column("ends", "date", "End."),
+            Column("signed", "bool", "Agreed."),
+            Column("kind", "category", "Kind.", allowed=("planned", "done")),
+        ),
+        key=("item_id",),
+        rules=(
+            DateOrder("begins", "ends", source="test"),
+            RequiresConsent("signed", message="Unsigned rows are refused.", source="test"),
+            NotInFuture("begins", unless=("kind", "planned"), message="{column} after {today}.", source="test"),
+        ),
+    )
+    monkeypatch.setitem(TABLES, "trial", trial)
+    rows = [
+        {"item_id": "ok", "begins": "2026-01-01", "ends": "2026-02-01", "signed": "Y", "kind": "done"},
+        {"item_id": "order", "begins": "2026-01-01", "ends": "2025-12-01", "signed": "Y", "kind": "done"},
+        {"item_id": "unsigned", "begins": "2026-01-01", "ends": "", "signed": "N", "kind": "done"},
+        {"item_id": "future", "begins": "2026-12-01", "ends": "", "signed": "Y", "kind": "done"},
+        {"item_id": "planned", "begins": "2026-12-01", "ends": "", "signed": "Y", "kind": "planned"},
+    ]
+    accepted, problems = _validate("trial", rows, known_keys={})
+    assert accepted["item_id"].tolist() == ["ok", "planned"]
+    assert problems[["row", "column", "value", "reason"]].values.tolist() == [
+        [3, "ends", "2025-12-01", "ends is before begins; correct one of the two dates."],
+        [4, "signed", "False", "Unsigned rows are refused."],
+        [5, "begins", "2026-12-01", "begins after 2026-11-29."],
+    ]  # in the order the rules are declared
