@@ -525,3 +525,35 @@ def test_validation_applies_the_cross_column_rules_a_table_declares(monkeypatch)
         [4, "signed", "False", "Unsigned rows are refused."],
         [5, "begins", "2026-12-01", "begins after 2026-11-29."],
     ]  # in the order the rules are declared
+
+
+def test_every_kind_of_rule_the_schema_offers_has_a_check():
+    from data_loaders import schema
+    from data_loaders.validation import RULE_CHECKS, apply_rule
+
+    kinds = {k for k in vars(schema).values() if isinstance(k, type) and issubclass(k, schema.Rule)} - {schema.Rule}
+    assert kinds == set(RULE_CHECKS)
+
+    class Unchecked(schema.Rule):
+        pass
+
+    with pytest.raises(TypeError, match="Unchecked has no check"):
+        apply_rule(Unchecked(message="m", source="s"), None)
+
+
+def test_a_clock_time_beside_a_full_timestamp_keeps_both_ends():
+    accepted, problems = _validate(
+        "shifts",
+        [
+            _shift("07:00", "2026-01-05 19:00", shift_date="2026-01-05"),
+            _shift("2026-01-06 19:00", "07:00", shift_date="2026-01-06"),
+            _shift("19:00", "2026-01-07 07:00", shift_date="2026-01-07"),
+        ],
+    )
+    assert accepted[["start", "end", "hours"]].values.tolist() == [
+        [pd.Timestamp("2026-01-05 07:00"), pd.Timestamp("2026-01-05 19:00"), 12.0],
+        [pd.Timestamp("2026-01-06 19:00"), pd.Timestamp("2026-01-07 07:00"), 12.0],
+    ]
+    assert problems[["row", "column", "reason"]].values.tolist() == [
+        [4, "end", "The shift ends at or before its start. Check the end date (a night shift ends on the next day)."]
+    ]

@@ -30,7 +30,8 @@ def check_shift_clock_times(rule: ShiftClockTimes, rows: TableRows) -> pd.Series
     no_clock = pd.Series(np.nan, index=frame.index)
     start_t = rows.clock_times.get(start_col, no_clock)
     end_t = rows.clock_times.get(end_col, no_clock)
-    time_only = start_t.notna() | end_t.notna()
+    start_clock, end_clock = start_t.notna(), end_t.notna()
+    time_only = start_clock | end_clock
     if time_only.any():
         day = parse_datetimes(frame[rule.day]).values.dt.normalize() if rule.day in frame else None
         if day is None:
@@ -38,15 +39,17 @@ def check_shift_clock_times(rule: ShiftClockTimes, rows: TableRows) -> pd.Series
             problems.add_rows(frame[hit], start_col, "", rule.no_day_message.format(start=start_col, end=end_col))
             bad |= hit
         else:
-            start = day + pd.to_timedelta(start_t, unit="s")
+            # only the cells that held a clock time alone take the date; a full timestamp beside one is kept
+            start = frame[start_col].where(~start_clock, day + pd.to_timedelta(start_t, unit="s"))
             end = day + pd.to_timedelta(end_t, unit="s")
             end = end.where(end > start, end + pd.Timedelta(days=1))
-            frame.loc[time_only, start_col] = start[time_only]
-            frame.loc[time_only, end_col] = end[time_only]
+            frame.loc[start_clock, start_col] = start[start_clock]
+            frame.loc[end_clock, end_col] = end[end_clock]
             no_day = time_only & day.isna()
             problems.add_rows(frame[no_day & ~parse_bad], rule.day, "", rule.missing_day_message)
             bad |= no_day
-    full = ~time_only & frame[start_col].notna() & frame[end_col].notna()
+    # an end given as a clock time alone was put after its start above; a full end timestamp must be after it
+    full = ~end_clock & frame[start_col].notna() & frame[end_col].notna()
     order = full & (frame[end_col] <= frame[start_col])
     problems.add_rows(frame[order], end_col, frame.loc[order, end_col].dt.strftime("%Y-%m-%d %H:%M"), rule.message)
     bad |= order
