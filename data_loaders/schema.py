@@ -179,7 +179,7 @@ class ShiftClockTimes(Rule):
     * Cells of ``start``/``end`` holding a clock time alone are combined with the loader column ``day``
       (aliases ``day_aliases``); an end at or before the start is then on the next day. Without the
       column: ``no_day_message``; with the date empty or unreadable: ``missing_day_message``.
-    * Full timestamps whose end is at or before the start: ``message``.
+    * A full ``end`` timestamp at or before the start: ``message``.
     * A local time inside the spring-forward gap of the hospital time zone does not exist:
       ``gap_message`` (fields ``{column}``, ``{timezone}``); an ambiguous fall-back time is its first
       occurrence.
