@@ -20,10 +20,12 @@ from data_loaders.schema import TABLES, Table
 HEADER_SEARCH_ROWS = 20
 
 LOADER_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
-    "shifts": {"shift_date": ("Date", "Shift Date", "Work Date", "WorkDate", "Pay Date")},
+    table.name: {name: aliases for rule in table.rules for name, aliases in rule.loader_columns.items()}
+    for table in TABLES.values()
 }
-"""Columns the loader understands but the store does not keep: a shift export that gives the date
-in one column and clock times in ``start``/``end`` is combined into full timestamps."""
+"""Columns the loader understands but the store does not keep (table -> column -> header aliases), as
+declared by the table's rules: e.g. a shift export that gives the date in one column and clock times in
+``start``/``end`` is combined into full timestamps (``schema.ShiftClockTimes``)."""
 
 PERSONAL_DATA_WORDS = frozenset(
     {

@@ -13,12 +13,14 @@ Conventions
 * Dates are calendar dates (``datetime64[ns]`` at midnight in DataFrames).
 * Units are stated per column; hours are clock hours, money is in the hospital's currency.
 * A table's ``key`` is its natural key: importing the same row twice updates, never duplicates.
+* A rule that reads one column is declared on the column (``required``, ``allowed``, ``min``/``max``,
+  ``not_future``); a rule that reads several columns of a row is declared on the table (``rules``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 ColumnKind = Literal["str", "int", "float", "bool", "date", "datetime", "category"]
 
@@ -85,9 +87,164 @@ class Column:
     sensitive: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """A rule across several columns of one row, declared on its :class:`Table`.
+
+    :mod:`data_loaders.validation` applies every rule a table declares, in the declared order; a row
+    that breaks one is rejected with ``message`` (a ``str.format`` template; each rule lists its
+    fields). ``source`` says where the rule comes from. Rules with ``derives = True`` complete values
+    (e.g. combine clock times with a date) and run before the column checks, which then see the
+    completed values; the others run after them.
+    """
+
+    message: str
+    source: str
+    derives: ClassVar[bool] = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns the rule reads."""
+        raise NotImplementedError
+
+    @property
+    def loader_columns(self) -> dict[str, tuple[str, ...]]:
+        """Columns the rule reads that the store does not keep (name -> header aliases)."""
+        return {}
+
+    @property
+    def clock_time_columns(self) -> tuple[str, ...]:
+        """Datetime columns whose cells may hold a clock time alone (the rule supplies the date)."""
+        return ()
+
+    def describe(self) -> str:
+        """One Markdown sentence for ``docs/data_model.md``."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class DateOrder(Rule):
+    """``later`` may not be before ``first`` when both are given. Message fields: ``{first}``, ``{later}``."""
+
+    first: str
+    later: str
+    message: str = field(default="{later} is before {first}; correct one of the two dates.", kw_only=True)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.first, self.later)
+
+    def describe(self) -> str:
+        return f"`{self.later}` is not before `{self.first}`."
+
+
+@dataclass(frozen=True)
+class RequiresConsent(Rule):
+    """A row whose yes/no ``column`` is given and not yes is refused (an empty one is refused as a required
+    value when the column is required). Message fields: ``{column}``."""
+
+    column: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def describe(self) -> str:
+        return f"Rows whose `{self.column}` is not yes are refused."
+
+
+@dataclass(frozen=True)
+class NotInFuture(Rule):
+    """``column`` may not fall after today (hospital time zone) unless column ``unless[0]`` holds ``unless[1]``.
+
+    A timestamp on today is fine at any hour. Message fields: ``{column}``, ``{today}`` (ISO date).
+    """
+
+    column: str
+    unless: tuple[str, str] | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,) + ((self.unless[0],) if self.unless else ())
+
+    def describe(self) -> str:
+        exception = f" unless `{self.unless[0]}` is `{self.unless[1]}`" if self.unless else ""
+        return f"`{self.column}` is not after today{exception}."
+
+
+@dataclass(frozen=True)
+class ShiftClockTimes(Rule):
+    """Shift start and end as clock times: combined with a date, ordered, existing, bounded, and giving ``hours``.
+
+    * Cells of ``start``/``end`` holding a clock time alone are combined with the loader column ``day``
+      (aliases ``day_aliases``); an end at or before the start is then on the next day. Without the
+      column: ``no_day_message``; with the date empty or unreadable: ``missing_day_message``.
+    * A full ``end`` timestamp at or before the start: ``message``.
+    * A local time inside the spring-forward gap of the hospital time zone does not exist:
+      ``gap_message`` (fields ``{column}``, ``{timezone}``); an ambiguous fall-back time is its first
+      occurrence.
+    * The clock duration (time-zone aware) over ``max_hours``: ``too_long_message`` (field ``{max_hours}``).
+    * Given ``hours`` differing from the clock duration by more than the duration itself:
+      ``hours_message`` (field ``{hours}``); fewer hours than the clock time are unpaid breaks. Missing
+      ``hours`` become the clock duration.
+    """
+
+    derives: ClassVar[bool] = True
+    start: str = "start"
+    end: str = "end"
+    hours: str = "hours"
+    day: str = "shift_date"
+    day_aliases: tuple[str, ...] = ()
+    max_hours: float = 24
+    message: str = field(
+        default="The shift ends at or before its start. Check the end date (a night shift ends on the next day).",
+        kw_only=True,
+    )
+    no_day_message: str = field(
+        default="{start}/{end} hold clock times without a date; add the shift date column (e.g. 'Shift Date') or "
+        "give full date and time.",
+        kw_only=True,
+    )
+    missing_day_message: str = field(default="The shift date is missing or unreadable.", kw_only=True)
+    gap_message: str = field(
+        default="This {column} time does not exist in {timezone}: clocks skip that hour when daylight-saving time "
+        "begins. Correct the time.",
+        kw_only=True,
+    )
+    too_long_message: str = field(
+        default="The shift lasts more than {max_hours:g} hours; check start and end.", kw_only=True
+    )
+    hours_message: str = field(
+        default="{hours} differs from the clock time between start and end by more than the shift's own length; "
+        "check hours, start and end.",
+        kw_only=True,
+    )
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.start, self.end, self.hours, self.day)
+
+    @property
+    def loader_columns(self) -> dict[str, tuple[str, ...]]:
+        return {self.day: self.day_aliases}
+
+    @property
+    def clock_time_columns(self) -> tuple[str, ...]:
+        return (self.start, self.end)
+
+    def describe(self) -> str:
+        return (
+            f"`{self.start}`/`{self.end}` may be clock times alone, combined with a `{self.day}` column (headers "
+            f"{', '.join(self.day_aliases)}; an end at or before the start is the next day); `{self.end}` after "
+            f"`{self.start}`; neither inside the spring-forward gap of the hospital time zone; at most "
+            f"{self.max_hours:g} h; a missing `{self.hours}` is the time-zone-aware clock duration, a given one may "
+            "not differ from it by more than the duration."
+        )
+
+
 @dataclass(frozen=True)
 class Table:
-    """One canonical table: its columns, natural key and privacy class."""
+    """One canonical table: its columns, natural key, privacy class and rules across columns (:class:`Rule`)."""
 
     name: str
     description: str
@@ -96,6 +253,7 @@ class Table:
     sensitive: bool = False
     one_of_required: tuple[str, ...] = ()
     recommended: tuple[str, ...] = field(default=())
+    rules: tuple[Rule, ...] = ()
 
     def column(self, name: str) -> Column:
         """Return the column called ``name``; raises ``KeyError`` if there is none."""
@@ -163,6 +321,8 @@ def _unit_ref(required: bool = True, description: str = "Unit (department, cost 
     return Column("unit", "str", description, required=required, aliases=_UNIT_ALIASES, references=("units", "unit_id"))
 
 
+_EVENT_ORDER = "An event that ends a period cannot come before the event that starts it (order of events)."
+
 UNITS = Table(
     "units",
     "Care units (departments/cost centres). Units open, close and merge: `opened`, `closed` and "
@@ -189,6 +349,7 @@ UNITS = Table(
         ),
     ),
     key=("unit_id",),
+    rules=(DateOrder("opened", "closed", source=_EVENT_ORDER),),
 )
 
 EMPLOYEES = Table(
@@ -275,6 +436,7 @@ EMPLOYEES = Table(
     ),
     key=("employee_id",),
     recommended=("role", "unit", "hire_date"),
+    rules=(DateOrder("hire_date", "termination_date", source=_EVENT_ORDER),),
 )
 
 SHIFTS = Table(
@@ -334,6 +496,21 @@ SHIFTS = Table(
         ),
     ),
     key=("employee_id", "start"),
+    rules=(
+        ShiftClockTimes(
+            day_aliases=("Date", "Shift Date", "Work Date", "WorkDate", "Pay Date"),
+            source="Timekeeping exports give either full timestamps or a work date with clock times; clock "
+            "durations follow the IANA time zone database (Python zoneinfo) in HOSPITAL_TIMEZONE; 24 h is the "
+            "upper bound of `hours` for one shift.",
+        ),
+        NotInFuture(
+            "start",
+            unless=("status", "scheduled"),
+            message="A worked timecard cannot start after today ({today}). If this is a future roster shift, give "
+            "it the status 'scheduled'.",
+            source="A timecard records time already worked; future rosters carry the status `scheduled`.",
+        ),
+    ),
 )
 
 ABSENCES = Table(
@@ -619,6 +796,7 @@ REQUISITIONS = Table(
         ),
     ),
     key=("requisition_id",),
+    rules=(DateOrder("opened", "filled", source=_EVENT_ORDER),),
 )
 
 PATIENT_EXPERIENCE = Table(
@@ -691,6 +869,15 @@ WELLBEING = Table(
     ),
     key=("employee_id", "date"),
     sensitive=True,
+    rules=(
+        RequiresConsent(
+            "consent",
+            message="Wearable data is stored only with the employee's consent; this row has no consent and was "
+            "refused.",
+            source="GDPR Art. 9(2)(a): health data is processed only with the person's explicit consent "
+            "(docs/security.md).",
+        ),
+    ),
 )
 
 TABLES: dict[str, Table] = {
@@ -734,6 +921,9 @@ def data_model_markdown() -> str:
             lines.append(f"At least one of {', '.join(f'`{c}`' for c in table.one_of_required)} must be given.")
         if table.recommended:
             lines.append(f"Recommended (KPIs need them): {', '.join(f'`{c}`' for c in table.recommended)}.")
+        if table.rules:
+            lines += ["", "Rules across columns (a row breaking one is rejected):", ""]
+            lines += [f"* {rule.describe()} Source: {rule.source}" for rule in table.rules]
         lines += [
             "",
             "| column | type | unit | required | allowed / range | description | aliases |",

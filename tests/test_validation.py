@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -109,8 +110,26 @@ def test_time_only_values_are_flagged_with_seconds_since_midnight():
 
 
 def test_typed_datetimes_pass_through_as_nanoseconds():
-    parsed = parse_datetimes(pd.Series(pd.to_datetime(["2026-01-01 07:00"])))
+    # a database driver may hand over microsecond (or second) precision; values must come through unchanged
+    typed = pd.Series(
+        [pd.Timestamp("2026-01-01 07:00:00.123456"), pd.NaT, pd.Timestamp("2026-03-08 19:30:05")],
+        dtype="datetime64[us]",
+    )
+    parsed = parse_datetimes(typed)
     assert str(parsed.values.dtype) == "datetime64[ns]"
+    assert parsed.values.iloc[0] == pd.Timestamp("2026-01-01 07:00:00.123456")
+    assert pd.isna(parsed.values.iloc[1])
+    assert parsed.values.iloc[2] == pd.Timestamp("2026-03-08 19:30:05")
+    assert list(parsed.bad) == [False, False, False]
+
+
+def test_typed_datetimes_outside_the_accepted_years_are_bad_not_wrapped():
+    typed = pd.Series(np.array(["2300-01-01", "1850-06-01", "2026-01-01T07:00"], dtype="datetime64[s]"))
+    parsed = parse_datetimes(typed)
+    assert str(parsed.values.dtype) == "datetime64[ns]"
+    assert parsed.values.isna().tolist() == [True, True, False]
+    assert parsed.values.iloc[2] == pd.Timestamp("2026-01-01 07:00")
+    assert list(parsed.bad) == [True, True, False]
 
 
 @settings(max_examples=60, deadline=None)
@@ -449,3 +468,92 @@ def test_text_that_looks_like_a_formula_is_kept_as_text_with_a_warning():
     warnings = result.problems[result.problems["reason"].str.contains("formula", na=False)]
     assert warnings["severity"].tolist() == ["warning", "warning"]
     assert result.tables["employees"]["last_name"].tolist() == ['=HYPERLINK("http://x")', "@SUM(A1)", "Okafor"]
+
+
+# ------------------------------------------------------------------------------ declared rules
+
+
+def test_validation_leaves_the_callers_frame_unchanged():
+    piece = _piece(
+        "shifts",
+        [
+            _shift("19:00", "07:00", shift_date="2026-01-05"),
+            _shift("2026-01-06 07:00", "2026-01-06 19:00", shift_date="2026-01-06"),
+        ],
+    )
+    before = piece.frame.copy()
+    accepted, problems, _ = validate_table(
+        "shifts", [piece], known_keys={"units": {"ICU"}, "employees": {"E1"}}, today=TODAY
+    )
+    assert problems.empty and len(accepted) == 2
+    pd.testing.assert_frame_equal(piece.frame, before)
+    assert [c for c in accepted.columns if c.startswith("_")] == []
+
+
+def test_validation_applies_the_cross_column_rules_a_table_declares(monkeypatch):
+    from data_loaders.schema import TABLES, Column, DateOrder, NotInFuture, RequiresConsent, Table
+
+    trial = Table(
+        "trial",
+        "A table only this test declares.",
+        (
+            Column("item_id", "str", "Item.", required=True),
+            Column("begins", "date", "Start."),
+            Column("ends", "date", "End."),
+            Column("signed", "bool", "Agreed."),
+            Column("kind", "category", "Kind.", allowed=("planned", "done")),
+        ),
+        key=("item_id",),
+        rules=(
+            DateOrder("begins", "ends", source="test"),
+            RequiresConsent("signed", message="Unsigned rows are refused.", source="test"),
+            NotInFuture("begins", unless=("kind", "planned"), message="{column} after {today}.", source="test"),
+        ),
+    )
+    monkeypatch.setitem(TABLES, "trial", trial)
+    rows = [
+        {"item_id": "ok", "begins": "2026-01-01", "ends": "2026-02-01", "signed": "Y", "kind": "done"},
+        {"item_id": "order", "begins": "2026-01-01", "ends": "2025-12-01", "signed": "Y", "kind": "done"},
+        {"item_id": "unsigned", "begins": "2026-01-01", "ends": "", "signed": "N", "kind": "done"},
+        {"item_id": "future", "begins": "2026-12-01", "ends": "", "signed": "Y", "kind": "done"},
+        {"item_id": "planned", "begins": "2026-12-01", "ends": "", "signed": "Y", "kind": "planned"},
+    ]
+    accepted, problems = _validate("trial", rows, known_keys={})
+    assert accepted["item_id"].tolist() == ["ok", "planned"]
+    assert problems[["row", "column", "value", "reason"]].values.tolist() == [
+        [3, "ends", "2025-12-01", "ends is before begins; correct one of the two dates."],
+        [4, "signed", "False", "Unsigned rows are refused."],
+        [5, "begins", "2026-12-01", "begins after 2026-11-29."],
+    ]  # in the order the rules are declared
+
+
+def test_every_kind_of_rule_the_schema_offers_has_a_check():
+    from data_loaders import schema
+    from data_loaders.validation import RULE_CHECKS, apply_rule
+
+    kinds = {k for k in vars(schema).values() if isinstance(k, type) and issubclass(k, schema.Rule)} - {schema.Rule}
+    assert kinds == set(RULE_CHECKS)
+
+    class Unchecked(schema.Rule):
+        pass
+
+    with pytest.raises(TypeError, match="Unchecked has no check"):
+        apply_rule(Unchecked(message="m", source="s"), None)
+
+
+def test_a_clock_time_beside_a_full_timestamp_keeps_both_ends():
+    accepted, problems = _validate(
+        "shifts",
+        [
+            _shift("07:00", "2026-01-05 19:00", shift_date="2026-01-05"),
+            _shift("2026-01-06 19:00", "07:00", shift_date="2026-01-06"),
+            _shift("19:00", "2026-01-07 07:00", shift_date="2026-01-07"),
+        ],
+    )
+    assert accepted[["start", "end", "hours"]].values.tolist() == [
+        [pd.Timestamp("2026-01-05 07:00"), pd.Timestamp("2026-01-05 19:00"), 12.0],
+        [pd.Timestamp("2026-01-06 19:00"), pd.Timestamp("2026-01-07 07:00"), 12.0],
+    ]
+    assert problems[["row", "column", "reason"]].values.tolist() == [
+        [4, "end", "The shift ends at or before its start. Check the end date (a night shift ends on the next day)."]
+    ]
