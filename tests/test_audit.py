@@ -129,7 +129,7 @@ def admin_app(engine, tmp_path, monkeypatch):
     session.get_engine.clear()
 
 
-def test_every_listed_action_lands_in_the_trail_through_the_app(admin_app, engine):
+def test_every_listed_action_lands_in_the_trail_from_the_pages_or_the_data_access_layer(admin_app, engine):
     at = admin_app
     _sign_in(at, "demo.admin", "wrong password")
     _sign_in(at, "demo.admin")
