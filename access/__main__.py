@@ -4,11 +4,14 @@
     python -m access disable-user --username U
     python -m access enable-user --username U
     python -m access set-role --username U --role R [--units ICU,ED]
+    python -m access set-password --username U
     python -m access list-users
 
 The store is ``HOSPITAL_STORE_URL`` (or the embedded default; ``--store-url`` overrides). ``add-user`` asks for the
 password twice without echo (``getpass``) unless ``--oidc`` is given: then the user can only sign in through the
-identity provider. Every change is audited (``user_added`` / ``user_changed``) as ``cli:<operating-system user>``.
+identity provider; ``set-password`` asks for a new one the same way (a reset by the operator). Passwords must pass
+:mod:`access.password_policy`. Every change is audited (``user_added`` / ``user_changed`` / ``password_changed``) as
+``cli:<operating-system user>``.
 Exit status 0 on success, 2 with a one-line message on a refused request.
 """
 
@@ -51,12 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     role.add_argument("--username", required=True)
     role.add_argument("--role", required=True, choices=ROLES)
     role.add_argument("--units")
+    reset = commands.add_parser("set-password", help="Give an account a new password (asks for it twice).")
+    reset.add_argument("--username", required=True)
     commands.add_parser("list-users", help="List accounts.")
     return parser
 
 
 def _ask_password() -> str:
-    first = getpass.getpass("Password (at least 12 characters): ")
+    first = getpass.getpass("Password (at least 12 characters, not a common one): ")
     if first != getpass.getpass("Repeat the password: "):
         raise auth.UserError("The two passwords differ; nothing was changed.")
     return first
@@ -97,6 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "set-role":
             auth.set_role(engine, args.username, args.role, _units(args.units), actor=actor)
             print(f"{args.username} is now {args.role}.")
+        elif args.command == "set-password":
+            auth.set_password(engine, args.username, _ask_password(), actor=actor)
+            print(f"{args.username} has a new password.")
         else:
             _list(engine)
     except auth.UserError as error:

@@ -41,6 +41,7 @@ for _verb in ("UPDATE", "DELETE"):
 ACTIONS = (
     "sign_in",
     "sign_in_failed",
+    "sign_in_throttled",
     "sign_out",
     "page_view",
     "read",
@@ -51,6 +52,7 @@ ACTIONS = (
     "mapping_saved",
     "user_added",
     "user_changed",
+    "password_changed",
 )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from access import audit
 from access.data_access import AccessDenied, UserContext
+from access.password_policy import password_problem
 from access.roles import ROLES
 from data_loaders.store import metadata
 
@@ -32,6 +33,7 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("demo", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("password_changed_at", sa.DateTime, nullable=True),
 )
 
 _hasher = PasswordHasher()
@@ -86,15 +88,36 @@ def add_user(
     """Create a user. ``password`` None means the user signs in through OpenID Connect only.
 
     When ``actor`` (the administrator's username) is given the change is audited as ``user_added``.
-    Raises :class:`UserError` for an unknown role, a dept_head without units, a password under 12 characters
-    (NIST SP 800-63B minimum is 8; 12 is this product's rule), a blank or over-long username or an existing one.
+    Raises :class:`UserError` for an unknown role, a dept_head without units, a password that breaks
+    :mod:`access.password_policy` (12 to 128 characters, not common or guessable), a blank or over-long username or
+    an existing one. ``demo`` only labels the account; the demo accounts themselves are made by
+    :func:`create_demo_accounts`, the one place that uses the demo password.
     """
     username = username.strip()
     if not username or len(username) > 191:
         raise UserError("A username must have 1 to 191 characters.")
     _check_role(role, units)
-    if password is not None and len(password) < 12 and not demo:
-        raise UserError("Passwords must have at least 12 characters.")
+    if password is not None:
+        _check_password(password, username, display_name)
+    _insert_account(engine, username, role, password, display_name, units, demo)
+    if actor is not None:
+        audit.record(
+            engine,
+            actor,
+            "user_added",
+            {"user": username, "role": role, "units": sorted(set(units)), "oidc_only": password is None},
+        )
+
+
+def _insert_account(
+    engine: Engine,
+    username: str,
+    role: str,
+    password: str | None,
+    display_name: str | None,
+    units: tuple[str, ...],
+    demo: bool,
+) -> None:
     with engine.begin() as conn:
         if conn.execute(sa.select(users.c.username).where(users.c.username == username)).first():
             raise UserError(f"User {username!r} already exists.")
@@ -107,16 +130,19 @@ def add_user(
                 password_hash=_hasher.hash(password) if password is not None else None,
                 active=True,
                 demo=demo,
-                created_at=datetime.now(UTC).replace(tzinfo=None),
+                created_at=_utcnow(),
             )
         )
-    if actor is not None:
-        audit.record(
-            engine,
-            actor,
-            "user_added",
-            {"user": username, "role": role, "units": sorted(set(units)), "oidc_only": password is None},
-        )
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _check_password(password: str, username: str, display_name: str | None) -> None:
+    problem = password_problem(password, (username, display_name or ""))
+    if problem is not None:
+        raise UserError(problem)
 
 
 def _check_role(role: str, units: tuple[str, ...] | frozenset[str]) -> None:
@@ -174,16 +200,53 @@ def set_role(
         )
 
 
+def set_password(
+    engine: Engine, username: str, new_password: str, *, actor: str, current_password: str | None = None
+) -> None:
+    """Give ``username`` a new password, audited as ``password_changed`` by ``actor``.
+
+    When ``actor`` is the user themself (the "Your account" page) ``current_password`` must be right (OWASP ASVS
+    4.0.3 V2.1.5); otherwise ``actor`` is an administrator or ``cli:<os user>`` resetting it, which the caller has
+    checked (:class:`Administration`, the command line). The new password must pass :mod:`access.password_policy`.
+    Sessions that began before the change end at their next step (:func:`session_still_valid`). Raises
+    :class:`UserError` for an unknown user, a demo account, a wrong current password or a weak new password.
+    """
+    account_row = _row(engine, username)
+    if account_row is None:
+        raise UserError(f"No user {username!r}.")
+    if account_row.demo:
+        raise UserError(f"{username} is a demo account; demo accounts keep the demo password. Add a real account.")
+    by_self = actor == username
+    if by_self and not _verify(account_row.password_hash, current_password or ""):
+        raise UserError("Your current password is wrong; nothing was changed.")
+    _check_password(new_password, username, account_row.display_name)
+    with engine.begin() as conn:
+        conn.execute(
+            users.update()
+            .where(users.c.username == username)
+            .values(password_hash=_hasher.hash(new_password), password_changed_at=_utcnow())
+        )
+    audit.record(engine, actor, "password_changed", {"user": username, "by": "self" if by_self else "administrator"})
+
+
+def _row(engine: Engine, username: str):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(users).where(users.c.username == username)).first()
+
+
+def _verify(stored: str | None, password: str) -> bool:
+    """Check ``password`` against ``stored`` (a dummy hash when there is none, so the work is the same)."""
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password) and bool(stored)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(engine: Engine, username: str, password: str) -> Account | None:
     """The active account if ``password`` is right, else None (same work either way, against timing probes)."""
-    with engine.connect() as conn:
-        row = conn.execute(sa.select(users).where(users.c.username == username)).first()
-    stored = row.password_hash if row is not None and row.password_hash else _DUMMY_HASH
-    try:
-        ok = _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok or row is None or not row.password_hash or not row.active:
+    row = _row(engine, username)
+    ok = _verify(row.password_hash if row is not None else None, password)
+    if not ok or row is None or not row.active:
         return None
     return _account(row)
 
@@ -209,7 +272,7 @@ def create_demo_accounts(engine: Engine) -> None:
     """
     for username, name, role, units in DEMO_ACCOUNTS:
         if get_account(engine, username) is None:
-            add_user(engine, username, role, password=DEMO_PASSWORD, display_name=name, units=units, demo=True)
+            _insert_account(engine, username, role, DEMO_PASSWORD, name, units, demo=True)
 
 
 class Administration:
@@ -273,6 +336,13 @@ class Administration:
     def set_role(self, username: str, role: str, units: tuple[str, ...] = ()) -> None:
         """:func:`set_role` in the administrator's name (audited)."""
         set_role(self._engine, username, role, units, actor=self.user.username)
+
+    def set_password(self, username: str, new_password: str) -> None:
+        """:func:`set_password` as a reset in the administrator's name (audited); for their own password the
+        administrator uses the "Your account" page like everyone else (it asks for the current one)."""
+        if username == self.user.username:
+            raise UserError("Change your own password on the Your account page (it asks for your current one).")
+        set_password(self._engine, username, new_password, actor=self.user.username)
 
     def audit_entries(self, **filters: object) -> pd.DataFrame:
         """:func:`access.audit.search` (same keyword filters and columns)."""
