@@ -7,8 +7,13 @@ Passwords are hashed with argon2id (``argon2-cffi`` defaults: RFC 9106 low-memor
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
@@ -20,7 +25,8 @@ from access import audit
 from access.data_access import AccessDenied, UserContext
 from access.password_policy import password_problem
 from access.roles import ROLES
-from data_loaders.store import metadata
+from data_loaders.settings import DEFAULT_STORE_PATH, PROJECT_DIR, store_url
+from data_loaders.store import imports, metadata
 
 users = sa.Table(
     "users",
@@ -38,6 +44,12 @@ users = sa.Table(
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
+
+SAMPLE_IMPORTER = "sample-hospital-bootstrap"
+"""Username under which the app's first start imports the generated sample hospital (:mod:`access.bootstrap`)."""
+SYSTEM_ACTOR = "system"
+"""Audit name of changes the app makes by itself (retiring demo accounts on a configured store)."""
+DEMO_ACCOUNTS_ENV = "HOSPITAL_DEMO_ACCOUNTS"
 
 DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS = (
@@ -160,6 +172,9 @@ def set_active(engine: Engine, username: str, active: bool, *, actor: str | None
     """
     if actor is not None and actor == username and not active:
         raise UserError("You cannot disable your own account; ask another administrator.")
+    account = get_account(engine, username)
+    if active and account is not None and account.demo and store_holds_real_data(engine):
+        raise UserError(f"{username} is a demo account and this store holds real data; demo accounts stay off.")
     with engine.begin() as conn:
         if conn.execute(users.update().where(users.c.username == username).values(active=active)).rowcount == 0:
             raise UserError(f"No user {username!r}.")
@@ -251,6 +266,20 @@ def authenticate(engine: Engine, username: str, password: str) -> Account | None
     return _account(row)
 
 
+def session_end_reason(engine: Engine, username: str, signed_in_at: datetime | None) -> str | None:
+    """Why a session of ``username`` that began at ``signed_in_at`` (naive UTC; None = unknown) must end now, or None.
+
+    "account disabled" when the account is gone or disabled (a demo account after a real import included);
+    "password changed" when its password was changed after the session began (OWASP ASVS 4.0.3 V3.3.3).
+    """
+    row = _row(engine, username)
+    if row is None or not row.active:
+        return "account disabled"
+    if signed_in_at is not None and row.password_changed_at is not None and row.password_changed_at > signed_in_at:
+        return "password changed"
+    return None
+
+
 def get_account(engine: Engine, username: str) -> Account | None:
     """The account called ``username`` (active or not), or None."""
     with engine.connect() as conn:
@@ -267,12 +296,119 @@ def list_accounts(engine: Engine) -> list[Account]:
 def create_demo_accounts(engine: Engine) -> None:
     """Create the clearly labelled demo accounts (password ``demo``) if they do not exist.
 
-    Only for the bundled sample hospital: the app calls this when it bootstraps the sample into an empty embedded
-    store and ``HOSPITAL_DEMO_ACCOUNTS`` is not ``0``. Never enable them on real data.
+    Only for the bundled sample hospital: the app's first start calls this after loading the sample into an empty
+    store (unless ``HOSPITAL_DEMO_ACCOUNTS=0``), and :func:`retire_demo_accounts_unless_allowed` disables them again
+    on a store they do not belong to. The demo password is the one password that skips the password rule.
     """
     for username, name, role, units in DEMO_ACCOUNTS:
         if get_account(engine, username) is None:
             _insert_account(engine, username, role, DEMO_PASSWORD, name, units, demo=True)
+
+
+@functools.cache
+def _shipped_sample_digests() -> frozenset[str]:
+    folder = PROJECT_DIR / "sample_data"
+    files = [folder / "sample_hospital.xlsx", *sorted((folder / "csv").glob("*.csv"))]
+    return frozenset(hashlib.sha256(f.read_bytes()).hexdigest() for f in files if f.is_file())
+
+
+def is_sample_import(username: str, sha256: str) -> bool:
+    """Whether an import is the bundled sample: the first start's generated sample (imported as
+    :data:`SAMPLE_IMPORTER`) or a file identical (SHA-256) to one shipped in ``sample_data/``."""
+    return username == SAMPLE_IMPORTER or sha256 in _shipped_sample_digests()
+
+
+def store_holds_real_data(engine: Engine) -> bool:
+    """Whether any import (even one rolled back since) was something other than the bundled sample."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(imports.c.username, imports.c.sha256).distinct()).all()
+    return any(not is_sample_import(r.username, r.sha256) for r in rows)
+
+
+def _is_default_store(url: str) -> bool:
+    try:
+        database = sa.engine.make_url(url).database
+    except sa.exc.ArgumentError:
+        return False
+    return url.startswith("sqlite") and database is not None and Path(database).resolve() == DEFAULT_STORE_PATH
+
+
+def demo_accounts_allowed(engine: Engine, environ: Mapping[str, str] = os.environ, *, store_url: str) -> bool:
+    """Whether demo accounts may be active in the store at ``store_url``.
+
+    Never with ``HOSPITAL_DEMO_ACCOUNTS=0`` or once the store holds real data (:func:`store_holds_real_data`).
+    Otherwise on the embedded default store (the sample hospital's home), and on a configured store
+    (``HOSPITAL_STORE_URL``) only when ``HOSPITAL_DEMO_ACCOUNTS=1`` asks for them explicitly.
+    """
+    flag = environ.get(DEMO_ACCOUNTS_ENV)
+    if flag == "0" or store_holds_real_data(engine):
+        return False
+    return flag == "1" or _is_default_store(store_url)
+
+
+def _retire_demo_accounts(engine: Engine, actor: str, reason: str) -> list[str]:
+    with engine.begin() as conn:
+        retired = list(
+            conn.execute(sa.select(users.c.username).where(users.c.demo.is_(True), users.c.active.is_(True))).scalars()
+        )
+        if retired:
+            conn.execute(users.update().where(users.c.username.in_(retired)).values(active=False))
+    for username in retired:
+        audit.record(engine, actor, "user_changed", {"user": username, "active": False, "reason": reason})
+    return retired
+
+
+def retire_demo_accounts_after_import(engine: Engine, *, importer: str, file_name: str, sha256: str) -> list[str]:
+    """Disable every active demo account after an import of real data (anything but the bundled sample), audited
+    as ``user_changed`` in the importer's name. Returns the usernames disabled."""
+    if is_sample_import(importer, sha256):
+        return []
+    return _retire_demo_accounts(engine, importer, f"real data imported ({file_name[:100]})")
+
+
+def retire_demo_accounts_unless_allowed(
+    engine: Engine, environ: Mapping[str, str] = os.environ, *, store_url: str | None = None
+) -> list[str]:
+    """Disable every active demo account when :func:`demo_accounts_allowed` says no (audited as
+    ``user_changed`` by ``system``); the app calls this on every start of a session. Returns the usernames disabled.
+    """
+    with engine.connect() as conn:
+        any_active = conn.execute(
+            sa.select(users.c.username).where(users.c.demo.is_(True), users.c.active.is_(True)).limit(1)
+        ).first()
+    url = store_url if store_url is not None else environ.get("HOSPITAL_STORE_URL") or _default_store_url()
+    if any_active is None or demo_accounts_allowed(engine, environ, store_url=url):
+        return []
+    reason = "real data imported" if store_holds_real_data(engine) else "not the sample hospital's store"
+    return _retire_demo_accounts(engine, SYSTEM_ACTOR, reason)
+
+
+def _default_store_url() -> str:
+    return store_url()
+
+
+def needs_first_admin(engine: Engine) -> bool:
+    """True when no active administrator exists (demo or not): then the first one must be created, from the
+    command line (``python -m access add-user --role admin``) or the sign-in page's first-run form."""
+    with engine.connect() as conn:
+        admin = conn.execute(
+            sa.select(users.c.username).where(users.c.role == "admin", users.c.active.is_(True)).limit(1)
+        ).first()
+    return admin is None
+
+
+def create_first_admin(engine: Engine, username: str, password: str, *, display_name: str | None = None) -> None:
+    """Create the first administrator, with a password that passes the password rule; audited as ``user_added``
+    (``first_run``) in the new administrator's name.
+
+    Raises :class:`UserError` when the store already has an active administrator (this is never a way to add a
+    second one) or for the reasons :func:`add_user` gives. The caller decides who may ask (the sign-in page asks
+    for the server's setup code first).
+    """
+    if not needs_first_admin(engine):
+        raise UserError("This store already has an administrator; ask them for an account.")
+    add_user(engine, username, "admin", password=password, display_name=display_name)
+    audit.record(engine, username.strip(), "user_added", {"user": username.strip(), "role": "admin", "first_run": True})
 
 
 class Administration:

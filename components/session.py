@@ -2,26 +2,31 @@
 
 Pages call :func:`current_access`; they never open the store themselves. A session starts either from the password
 form (:mod:`components.sign_in`) or from an OpenID Connect identity that ``st.login`` put in ``st.user``, mapped onto
-the ``users`` table by :mod:`access.oidc`. It ends on "Sign out" or after :data:`SESSION_TIMEOUT_MINUTES` without
-any interaction (both audited as ``sign_out`` with the reason); an OIDC session then also clears Streamlit's identity
-cookie (``st.logout``) so the next visitor is not signed straight back in.
+the ``users`` table by :mod:`access.oidc`. It ends on "Sign out"; at :data:`SESSION_TIMEOUT_MINUTES` without any
+interaction, by a timer (:func:`idle_timer`) even if nobody clicks; and at the next step after the account is
+disabled or its password changed elsewhere. Each end is audited as ``sign_out`` with the reason, and clears the
+whole session state, so nothing of one user's work is left for the next person in that tab. An OIDC session also
+clears Streamlit's identity cookie (``st.logout``) so the next visitor is not signed straight back in.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import secrets
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.errors import StreamlitAPIException
+from streamlit.logger import get_logger
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from access import audit, oidc
+from access import audit, auth, oidc
 from access.auth import Account, Administration
 from access.bootstrap import load_sample_hospital, open_store, sample_end, sample_scale, should_bootstrap_sample
 from access.data_access import AccessDenied, DataAccess
@@ -33,7 +38,11 @@ OPEN_TO_ALL = frozenset({PROJECT_DIR / "pages" / "home.py", PROJECT_DIR / "app.p
 """Scripts every signed-in role may run; any other page must be registered for the role in ``PAGES``."""
 
 SESSION_TIMEOUT_MINUTES = 30
-"""Inactivity time-out. HIPAA §164.312(a)(2)(iii) asks for automatic logoff; 15-30 minutes is the usual setting."""
+"""Inactivity time-out. HIPAA §164.312(a)(2)(iii) asks for automatic logoff; 15-30 minutes is the usual setting
+(OWASP ASVS 4.0.3 V3.3.2 allows up to 30 minutes of inactivity at level 2)."""
+
+IDLE_CHECK_SECONDS = 15
+"""How often the signed-in page's timer checks for the time-out: the page clears at most this long after it."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -70,27 +79,87 @@ def ensure_sample_loaded() -> None:
             status.update(label=f"Sample hospital loaded: {rows:,} rows", state="complete", expanded=False)
 
 
+def retire_out_of_place_demo_accounts() -> None:
+    """Disable demo accounts on a store they do not belong to (:func:`access.auth.retire_demo_accounts_unless_allowed`;
+    a configured store, or one holding real data). Runs at the start of every script run; one query when there are
+    none."""
+    auth.retire_demo_accounts_unless_allowed(get_engine())
+
+
+@st.cache_resource(show_spinner=False)
+def first_run_setup_code() -> str:
+    """The code that the sign-in page's first-run form asks for, made once per server process and written to the
+    server's log (where only the operator can read it), so that a visitor cannot make themself the first
+    administrator of a store that has none. Jupyter's start-up token works the same way."""
+    code = secrets.token_urlsafe(16)
+    get_logger(__name__).warning(
+        "No administrator exists in this store. To create the first one, open the app and enter this setup code "
+        "in the first-run form: %s (or run: python -m access add-user --username <name> --role admin)",
+        code,
+    )
+    return code
+
+
 def _now() -> float:
     """Seconds on a monotonic clock (patched in tests to move time forward)."""
     return time.monotonic()
 
 
+def _wall_clock() -> datetime:
+    """Now in UTC without time zone, like the audit trail (patched in tests with :func:`_now`)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 def sign_in(account: Account, method: str = "password") -> None:
-    """Start a session for ``account``; ``method`` is "password" or "oidc"."""
+    """Start a session for ``account``; ``method`` is "password" or "oidc". Whatever the tab held before is cleared
+    first (one person's work never carries over into another's session)."""
+    st.session_state.clear()
     st.session_state["account"] = account
     st.session_state["sign_in_method"] = method
     st.session_state["last_seen"] = _now()
+    st.session_state["signed_in_at"] = _wall_clock()
 
 
-def sign_out(reason: str = "signed out") -> None:
-    """End the session (audited); an OIDC session also ends Streamlit's identity cookie."""
-    account = st.session_state.pop("account", None)
-    method = st.session_state.pop("sign_in_method", "password")
-    st.session_state.pop("last_seen", None)
+def sign_out(reason: str = "signed out", **details: object) -> None:
+    """End the session (audited as ``sign_out`` with ``reason`` and ``details``) and clear all session state; an
+    OIDC session also ends Streamlit's identity cookie."""
+    account = st.session_state.get("account")
+    method = st.session_state.get("sign_in_method", "password")
+    st.session_state.clear()
     if account is not None:
-        audit.record(get_engine(), account.username, "sign_out", {"reason": reason, "method": method})
+        audit.record(get_engine(), account.username, "sign_out", {"reason": reason, "method": method, **details})
     if method == "oidc" and _oidc_signed_in():
         st.logout()
+
+
+def _idle_seconds() -> float:
+    return _now() - st.session_state.get("last_seen", 0.0)
+
+
+def _end_if_idle() -> bool:
+    """End the session if it has been idle for the time-out; True if it ended. The audit records when it timed out
+    (last activity + time-out) in ``timed_out_at``, whenever this check runs; the entry's own time is the check."""
+    idle = _idle_seconds()
+    timeout = SESSION_TIMEOUT_MINUTES * 60
+    if idle <= timeout:
+        return False
+    last_activity = _wall_clock() - timedelta(seconds=idle)
+    sign_out(
+        "inactivity time-out",
+        last_activity_at=last_activity.isoformat(timespec="seconds"),
+        timed_out_at=(last_activity + timedelta(seconds=timeout)).isoformat(timespec="seconds"),
+    )
+    st.session_state["timed_out"] = True
+    return True
+
+
+@st.fragment(run_every=IDLE_CHECK_SECONDS)
+def idle_timer() -> None:
+    """Rerun by itself every :data:`IDLE_CHECK_SECONDS` on a signed-in page: at the time-out it ends the session
+    and reruns the app, which clears the page to the sign-in form without anyone clicking. Its own runs are not
+    activity (only :func:`current_account` in a full run moves ``last_seen``)."""
+    if "account" in st.session_state and _end_if_idle():
+        st.rerun()
 
 
 def oidc_providers() -> list[str]:
@@ -123,14 +192,18 @@ def _sign_in_from_identity_provider() -> Account | None:
 
 
 def current_account() -> Account | None:
-    """The signed-in account, or None. Ends the session after :data:`SESSION_TIMEOUT_MINUTES` of inactivity."""
+    """The signed-in account, or None; a full run by the user counts as activity. Ends the session after
+    :data:`SESSION_TIMEOUT_MINUTES` of inactivity, or when the account was disabled or its password changed since
+    this session began (:func:`access.auth.session_end_reason`)."""
     account = st.session_state.get("account")
     if account is None:
         return _sign_in_from_identity_provider()
-    last_seen = st.session_state.get("last_seen", 0.0)
-    if _now() - last_seen > SESSION_TIMEOUT_MINUTES * 60:
-        sign_out("inactivity time-out")
-        st.session_state["timed_out"] = True
+    if _end_if_idle():
+        return None
+    ended = auth.session_end_reason(get_engine(), account.username, st.session_state.get("signed_in_at"))
+    if ended is not None:
+        sign_out(ended)
+        st.session_state["session_ended"] = ended
         return None
     st.session_state["last_seen"] = _now()
     return account
