@@ -1,6 +1,6 @@
 """User administration from the command line, for the server operator.
 
-    python -m access add-user --username U --role R [--units ICU,ED] [--display-name N] [--oidc]
+    python -m access add-user --username U --role R [--units ICU,ED] [--display-name N] [--oidc [--oidc-issuer URL]]
     python -m access disable-user --username U
     python -m access enable-user --username U
     python -m access set-role --username U --role R [--units ICU,ED]
@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--units", help="Comma-separated unit ids (required for dept_head).")
     add.add_argument("--display-name")
     add.add_argument("--oidc", action="store_true", help="No password: sign-in through OpenID Connect only.")
+    add.add_argument(
+        "--oidc-issuer", help="Allow single sign-on only from this identity provider (its ID tokens' iss value)."
+    )
     for name, text in (("disable-user", "Disable an account."), ("enable-user", "Enable an account.")):
         commands.add_parser(name, help=text).add_argument("--username", required=True)
     role = commands.add_parser("set-role", help="Change an account's role and units.")
@@ -93,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 display_name=args.display_name,
                 units=_units(args.units),
                 actor=actor,
+                oidc_issuer=args.oidc_issuer,
             )
             print(f"Added {args.username} ({args.role}).")
         elif args.command in ("disable-user", "enable-user"):

@@ -40,7 +40,12 @@ users = sa.Table(
     sa.Column("demo", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("password_changed_at", sa.DateTime, nullable=True),
+    sa.Column("oidc_issuer", sa.String(255), nullable=True),
+    sa.Column("oidc_subject", sa.String(255), nullable=True),
 )
+"""``oidc_issuer`` and ``oidc_subject`` bind an account to one identity at one identity provider (the ID token's
+``iss`` and ``sub``), set on its first verified single sign-on (:mod:`access.oidc`); an administrator may set the
+issuer beforehand to allow only that provider."""
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
@@ -74,6 +79,8 @@ class Account:
     active: bool
     demo: bool
     has_password: bool = False
+    oidc_issuer: str | None = None
+    oidc_subject: str | None = None
 
     def context(self) -> UserContext:
         return UserContext(self.username, self.role, self.units if self.role == "dept_head" else None)
@@ -82,7 +89,15 @@ class Account:
 def _account(row) -> Account:
     units = frozenset(u for u in (row.units or "").split(",") if u)
     return Account(
-        row.username, row.display_name, row.role, units, bool(row.active), bool(row.demo), bool(row.password_hash)
+        row.username,
+        row.display_name,
+        row.role,
+        units,
+        bool(row.active),
+        bool(row.demo),
+        bool(row.password_hash),
+        row.oidc_issuer,
+        row.oidc_subject,
     )
 
 
@@ -96,8 +111,10 @@ def add_user(
     units: tuple[str, ...] = (),
     demo: bool = False,
     actor: str | None = None,
+    oidc_issuer: str | None = None,
 ) -> None:
-    """Create a user. ``password`` None means the user signs in through OpenID Connect only.
+    """Create a user. ``password`` None means the user signs in through OpenID Connect only; ``oidc_issuer`` (the
+    identity provider's ``iss``) allows single sign-on from that provider only.
 
     When ``actor`` (the administrator's username) is given the change is audited as ``user_added``.
     Raises :class:`UserError` for an unknown role, a dept_head without units, a password that breaks
@@ -111,13 +128,19 @@ def add_user(
     _check_role(role, units)
     if password is not None:
         _check_password(password, username, display_name)
-    _insert_account(engine, username, role, password, display_name, units, demo)
+    _insert_account(engine, username, role, password, display_name, units, demo, (oidc_issuer or "").strip() or None)
     if actor is not None:
         audit.record(
             engine,
             actor,
             "user_added",
-            {"user": username, "role": role, "units": sorted(set(units)), "oidc_only": password is None},
+            {
+                "user": username,
+                "role": role,
+                "units": sorted(set(units)),
+                "oidc_only": password is None,
+                "oidc_issuer": oidc_issuer,
+            },
         )
 
 
@@ -129,6 +152,7 @@ def _insert_account(
     display_name: str | None,
     units: tuple[str, ...],
     demo: bool,
+    oidc_issuer: str | None = None,
 ) -> None:
     with engine.begin() as conn:
         if conn.execute(sa.select(users.c.username).where(users.c.username == username)).first():
@@ -143,6 +167,7 @@ def _insert_account(
                 active=True,
                 demo=demo,
                 created_at=_utcnow(),
+                oidc_issuer=oidc_issuer,
             )
         )
 
@@ -278,6 +303,35 @@ def session_end_reason(engine: Engine, username: str, signed_in_at: datetime | N
     if signed_in_at is not None and row.password_changed_at is not None and row.password_changed_at > signed_in_at:
         return "password changed"
     return None
+
+
+def account_for_identity(engine: Engine, issuer: str, subject: str) -> Account | None:
+    """The account bound to ``subject`` at ``issuer`` (:func:`link_identity`), or None."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(users).where(users.c.oidc_issuer == issuer, users.c.oidc_subject == subject)
+        ).first()
+    return _account(row) if row is not None else None
+
+
+def link_identity(engine: Engine, username: str, issuer: str, subject: str) -> None:
+    """Bind ``username`` to ``subject`` at ``issuer`` for good (its first verified single sign-on).
+
+    Raises :class:`UserError` if the account is already bound to another identity or pinned to another issuer
+    (the update only applies to an unbound account, so two first sign-ins at once cannot both bind it).
+    """
+    with engine.begin() as conn:
+        done = conn.execute(
+            users.update()
+            .where(
+                users.c.username == username,
+                users.c.oidc_subject.is_(None),
+                sa.or_(users.c.oidc_issuer.is_(None), users.c.oidc_issuer == issuer),
+            )
+            .values(oidc_issuer=issuer, oidc_subject=subject)
+        ).rowcount
+    if done != 1:
+        raise UserError(f"{username} is bound to another single sign-on identity.")
 
 
 def get_account(engine: Engine, username: str) -> Account | None:

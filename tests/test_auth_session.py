@@ -22,6 +22,7 @@ AUTH_SECRETS = {
         "keycloak": {"client_id": "c", "client_secret": "s", "server_metadata_url": "http://127.0.0.1:1/x"},
     }
 }
+ANN = {"iss": "https://kc.example.org/realms/staff", "sub": "kc-1", "email": "ann@example.org", "email_verified": True}
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +155,7 @@ def test_no_sign_in_method_at_all_is_explained(app, monkeypatch):
 
 def test_oidc_identity_in_users_table_gets_its_role_and_units(app, store, clock):
     app.secrets = AUTH_SECRETS
-    app.user = {"is_logged_in": True, "email": "ann@example.org", "sub": "kc-1", "provider": "keycloak"}
+    app.user = {"is_logged_in": True, **ANN, "provider": "keycloak"}
     app.run()
     account = app.session_state["account"]
     assert (account.role, account.units) == ("dept_head", frozenset({"ICU"}))
@@ -165,7 +166,7 @@ def test_oidc_identity_in_users_table_gets_its_role_and_units(app, store, clock)
 def test_unknown_oidc_identity_is_refused_once_with_a_clear_message(app, store, clock):
     before = len(audit.search(store[1], action="sign_in_failed"))
     app.secrets = AUTH_SECRETS
-    app.user = {"is_logged_in": True, "email": "mallory@example.org", "sub": "kc-2", "provider": "keycloak"}
+    app.user = {"is_logged_in": True, **ANN, "email": "mallory@example.org", "sub": "kc-2", "provider": "keycloak"}
     app.run()
     app.run()
     assert "account" not in app.session_state
@@ -176,7 +177,7 @@ def test_unknown_oidc_identity_is_refused_once_with_a_clear_message(app, store, 
 
 def test_oidc_session_time_out_also_ends_the_identity_cookie(app, store, clock):
     app.secrets = AUTH_SECRETS
-    app.user = {"is_logged_in": True, "email": "ann@example.org", "sub": "kc-1", "provider": "keycloak"}
+    app.user = {"is_logged_in": True, **ANN, "provider": "keycloak"}
     app.run()
     assert app.session_state["sign_in_method"] == "oidc"
     clock.now += session.SESSION_TIMEOUT_MINUTES * 60 + 1

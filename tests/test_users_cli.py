@@ -111,3 +111,10 @@ def test_set_password_resets_an_account_and_is_audited(store_url, monkeypatch, c
     _passwords(monkeypatch, "qwertyuiop12", "qwertyuiop12")
     assert main(["--store-url", store_url, "set-password", "--username", "hr"]) == 2
     assert "too easy to guess" in capsys.readouterr().err
+
+
+def test_add_user_can_pin_single_sign_on_to_one_issuer(store_url):
+    issuer = "https://login.example-hospital.org/realms/staff"
+    argv = ["--store-url", store_url, "add-user", "--username", "cy@example.org", "--role", "executive", "--oidc"]
+    assert main([*argv, "--oidc-issuer", issuer]) == 0
+    assert auth.get_account(open_store(store_url), "cy@example.org").oidc_issuer == issuer
