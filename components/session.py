@@ -2,8 +2,8 @@
 
 Pages call :func:`current_access`; they never open the store themselves. A session starts either from the password
 form (:mod:`components.sign_in`) or from an OpenID Connect identity that ``st.login`` put in ``st.user``, mapped onto
-the ``users`` table by :mod:`access.oidc`. It ends on "Sign out"; at :data:`SESSION_TIMEOUT_MINUTES` without any
-interaction, by a timer (:func:`idle_timer`) even if nobody clicks; and at the next step after the account is
+the ``users`` table by :mod:`access.oidc`. It ends on "Sign out"; after :func:`session_timeout_seconds` without
+any interaction, by a timer (:func:`idle_timer`) even if nobody clicks; and at the next step after the account is
 disabled or its password changed elsewhere. Each end is audited as ``sign_out`` with the reason, and clears the
 whole session state, so nothing of one user's work is left for the next person in that tab. An OIDC session also
 clears Streamlit's identity cookie (``st.logout``) so the next visitor is not signed straight back in.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import secrets
 import threading
 import time
@@ -38,10 +39,12 @@ OPEN_TO_ALL = frozenset({PROJECT_DIR / "pages" / "home.py", PROJECT_DIR / "app.p
 """Scripts every signed-in role may run; any other page must be registered for the role in ``PAGES``."""
 
 SESSION_TIMEOUT_MINUTES = 30
-"""Inactivity time-out. HIPAA §164.312(a)(2)(iii) asks for automatic logoff; 15-30 minutes is the usual setting
-(OWASP ASVS 4.0.3 V3.3.2 allows up to 30 minutes of inactivity at level 2)."""
+"""Default inactivity time-out. HIPAA §164.312(a)(2)(iii) asks for automatic logoff; 15-30 minutes is the usual
+setting (OWASP ASVS 4.0.3 V3.3.2 allows up to 30 minutes of inactivity at level 2). ``HOSPITAL_SESSION_TIMEOUT_MINUTES``
+shortens it (:func:`session_timeout_seconds`)."""
+TIMEOUT_ENV = "HOSPITAL_SESSION_TIMEOUT_MINUTES"
 
-IDLE_CHECK_SECONDS = 15
+IDLE_CHECK_SECONDS = 10
 """How often the signed-in page's timer checks for the time-out: the page clears at most this long after it."""
 
 
@@ -132,6 +135,32 @@ def sign_out(reason: str = "signed out", **details: object) -> None:
         st.logout()
 
 
+def session_timeout_seconds() -> float:
+    """The inactivity time-out in seconds: ``HOSPITAL_SESSION_TIMEOUT_MINUTES`` (a number of minutes above 0, at
+    most :data:`SESSION_TIMEOUT_MINUTES`), else :data:`SESSION_TIMEOUT_MINUTES`. A value that is not such a number
+    is ignored with a warning in the server's log (the app never runs with a longer time-out than 30 minutes)."""
+    configured = os.environ.get(TIMEOUT_ENV)
+    if configured:
+        try:
+            minutes = float(configured)
+        except ValueError:
+            minutes = 0.0
+        if 0 < minutes <= SESSION_TIMEOUT_MINUTES:
+            return minutes * 60
+        get_logger(__name__).warning("%s=%r is not 0 < minutes <= 30; using 30.", TIMEOUT_ENV, configured)
+    return SESSION_TIMEOUT_MINUTES * 60
+
+
+def change_own_password(current_password: str, new_password: str) -> None:
+    """Change the signed-in user's password (:func:`access.auth.set_password`, audited); this session continues,
+    the user's other sessions end at their next step. Raises :class:`access.auth.UserError` with the reason."""
+    account = st.session_state["account"]
+    auth.set_password(
+        get_engine(), account.username, new_password, actor=account.username, current_password=current_password
+    )
+    st.session_state["signed_in_at"] = _wall_clock()
+
+
 def _idle_seconds() -> float:
     return _now() - st.session_state.get("last_seen", 0.0)
 
@@ -140,7 +169,7 @@ def _end_if_idle() -> bool:
     """End the session if it has been idle for the time-out; True if it ended. The audit records when it timed out
     (last activity + time-out) in ``timed_out_at``, whenever this check runs; the entry's own time is the check."""
     idle = _idle_seconds()
-    timeout = SESSION_TIMEOUT_MINUTES * 60
+    timeout = session_timeout_seconds()
     if idle <= timeout:
         return False
     last_activity = _wall_clock() - timedelta(seconds=idle)

@@ -89,7 +89,7 @@ def _first_run_form() -> None:
         )
         with st.form("first_admin", clear_on_submit=True):
             code = st.text_input("Setup code", type="password", key="first_run_code", max_chars=64)
-            username = st.text_input("Administrator's username", key="first_run_username", max_chars=191)
+            username = st.text_input("Login name of the administrator", key="first_run_username", max_chars=191)
             name = st.text_input("Name", key="first_run_name", max_chars=255)
             password = st.text_input("Password (at least 12 characters)", type="password", key="first_run_password")
             repeat = st.text_input("Repeat the password", type="password", key="first_run_repeat")

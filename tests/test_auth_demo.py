@@ -7,11 +7,14 @@ import hashlib
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from access import audit, auth
 from access.bootstrap import open_store
 from access.data_access import DataAccess, UserContext
+from components import session
 from data_loaders.settings import DEFAULT_STORE_PATH, PROJECT_DIR
+from tests.test_auth_session import APP, navigation_v2  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -107,3 +110,68 @@ def test_a_single_sign_on_administrator_counts_as_the_first_one(engine):
     _import(engine, "demo.admin", "3" * 64)
     auth.add_user(engine, "boss@example.org", "admin", password=None)
     assert not auth.needs_first_admin(engine)
+
+
+@pytest.fixture
+def app_on(monkeypatch, navigation_v2):  # noqa: F811
+    def start(engine) -> AppTest:
+        monkeypatch.setenv("HOSPITAL_STORE_URL", str(engine.url))
+        monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")
+        session.get_engine.clear()
+        return AppTest.from_file(APP, default_timeout=30).run()
+
+    yield start
+    session.get_engine.clear()
+
+
+def _sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input(key="sign_in_username").input(username)
+    at.text_input(key="sign_in_password").input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
+
+
+def _create_admin(at: AppTest, code: str, username: str, password: str) -> AppTest:
+    at.text_input(key="first_run_code").input(code)
+    at.text_input(key="first_run_username").input(username)
+    at.text_input(key="first_run_password").input(password)
+    at.text_input(key="first_run_repeat").input(password)
+    next(b for b in at.button if b.label == "Create administrator").click()
+    return at.run()
+
+
+def test_after_a_real_import_the_hint_is_gone_demo_sign_in_fails_and_a_signed_in_demo_session_ends(engine, app_on):
+    at = app_on(engine)
+    assert any("Demo accounts" in e.label for e in at.expander)
+    _sign_in(at, "demo.hr", "demo")
+    assert at.session_state["account"].username == "demo.hr"
+    _import(engine, "demo.hr", "4" * 64)
+    at.run()  # the demo session's next step
+    assert "account" not in at.session_state
+    assert not any("Demo accounts" in e.label for e in at.expander)
+    _sign_in(at, "demo.admin", "demo")
+    assert "account" not in at.session_state
+
+
+def test_first_run_form_needs_the_servers_setup_code_and_a_real_password(engine, app_on):
+    _import(engine, "demo.admin", "5" * 64)
+    at = app_on(engine)
+    assert any(b.label == "Create administrator" for b in at.button)
+    _create_admin(at, "guessed-code", "mallory", "correct horse battery staple")
+    assert any("setup code is wrong" in e.value for e in at.error)
+    assert auth.get_account(engine, "mallory") is None
+    code = session.first_run_setup_code()
+    _create_admin(at, code, "it.admin", "aaaaaaaaaaaa")
+    assert any("too easy to guess" in e.value for e in at.error)
+    _create_admin(at, code, "it.admin", "ICU nights are long")
+    assert auth.get_account(engine, "it.admin").role == "admin"
+    assert not any(b.label == "Create administrator" for b in at.button)  # gone once there is an administrator
+    _sign_in(at, "it.admin", "ICU nights are long")
+    assert at.session_state["account"].role == "admin"
+
+
+def test_no_first_run_form_on_a_store_that_has_an_administrator(tmp_path, app_on):
+    engine = open_store(f"sqlite:///{tmp_path / 'real.sqlite'}")
+    auth.add_user(engine, "boss@example.org", "admin", password=None)
+    at = app_on(engine)
+    assert not any(b.label == "Create administrator" for b in at.button)
