@@ -294,11 +294,14 @@ def authenticate(engine: Engine, username: str, password: str) -> Account | None
 def session_end_reason(engine: Engine, username: str, signed_in_at: datetime | None) -> str | None:
     """Why a session of ``username`` that began at ``signed_in_at`` (naive UTC; None = unknown) must end now, or None.
 
-    "account disabled" when the account is gone or disabled (a demo account after a real import included);
-    "password changed" when its password was changed after the session began (OWASP ASVS 4.0.3 V3.3.3).
+    "account disabled" when the account is disabled (a demo account after a real import included); "password
+    changed" when its password was changed after the session began (OWASP ASVS 4.0.3 V3.3.3). The product never
+    deletes accounts (it disables them), so a username without a row is not a reason here.
     """
     row = _row(engine, username)
-    if row is None or not row.active:
+    if row is None:
+        return None
+    if not row.active:
         return "account disabled"
     if signed_in_at is not None and row.password_changed_at is not None and row.password_changed_at > signed_in_at:
         return "password changed"
