@@ -13,12 +13,20 @@ import streamlit as st
 from access import audit
 from access.roles import ROLE_LABELS
 from components.page_registry import PAGES, SECTIONS
-from components.session import current_account, ensure_sample_loaded, get_engine, sign_out
+from components.session import (
+    current_account,
+    ensure_sample_loaded,
+    get_engine,
+    idle_timer,
+    retire_out_of_place_demo_accounts,
+    sign_out,
+)
 from components.sign_in import render_sign_in
 
 st.set_page_config(page_title="Hospital workforce analytics", page_icon=":material/local_hospital:", layout="wide")
 
 ensure_sample_loaded()
+retire_out_of_place_demo_accounts()
 account = current_account()
 
 if account is None:
@@ -52,5 +60,6 @@ else:
             if sign_out():
                 st.stop()  # the browser is on its way to the identity provider's logout
             st.rerun()
+        idle_timer()
     audit.record(get_engine(), account.username, "page_view", {"page": page.title})
     page.run()

@@ -1,14 +1,17 @@
 """User administration from the command line, for the server operator.
 
-    python -m access add-user --username U --role R [--units ICU,ED] [--display-name N] [--oidc]
+    python -m access add-user --username U --role R [--units ICU,ED] [--display-name N] [--oidc [--oidc-issuer URL]]
     python -m access disable-user --username U
     python -m access enable-user --username U
     python -m access set-role --username U --role R [--units ICU,ED]
+    python -m access set-password --username U
     python -m access list-users
 
 The store is ``HOSPITAL_STORE_URL`` (or the embedded default; ``--store-url`` overrides). ``add-user`` asks for the
 password twice without echo (``getpass``) unless ``--oidc`` is given: then the user can only sign in through the
-identity provider. Every change is audited (``user_added`` / ``user_changed``) as ``cli:<operating-system user>``.
+identity provider; ``set-password`` asks for a new one the same way (a reset by the operator). Passwords must pass
+:mod:`access.password_policy`. Every change is audited (``user_added`` / ``user_changed`` / ``password_changed``) as
+``cli:<operating-system user>``.
 Exit status 0 on success, 2 with a one-line message on a refused request.
 """
 
@@ -45,18 +48,23 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--units", help="Comma-separated unit ids (required for dept_head).")
     add.add_argument("--display-name")
     add.add_argument("--oidc", action="store_true", help="No password: sign-in through OpenID Connect only.")
+    add.add_argument(
+        "--oidc-issuer", help="Allow single sign-on only from this identity provider (its ID tokens' iss value)."
+    )
     for name, text in (("disable-user", "Disable an account."), ("enable-user", "Enable an account.")):
         commands.add_parser(name, help=text).add_argument("--username", required=True)
     role = commands.add_parser("set-role", help="Change an account's role and units.")
     role.add_argument("--username", required=True)
     role.add_argument("--role", required=True, choices=ROLES)
     role.add_argument("--units")
+    reset = commands.add_parser("set-password", help="Give an account a new password (asks for it twice).")
+    reset.add_argument("--username", required=True)
     commands.add_parser("list-users", help="List accounts.")
     return parser
 
 
 def _ask_password() -> str:
-    first = getpass.getpass("Password (at least 12 characters): ")
+    first = getpass.getpass("Password (at least 12 characters, not a common one): ")
     if first != getpass.getpass("Repeat the password: "):
         raise auth.UserError("The two passwords differ; nothing was changed.")
     return first
@@ -88,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 display_name=args.display_name,
                 units=_units(args.units),
                 actor=actor,
+                oidc_issuer=args.oidc_issuer,
             )
             print(f"Added {args.username} ({args.role}).")
         elif args.command in ("disable-user", "enable-user"):
@@ -97,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "set-role":
             auth.set_role(engine, args.username, args.role, _units(args.units), actor=actor)
             print(f"{args.username} is now {args.role}.")
+        elif args.command == "set-password":
+            auth.set_password(engine, args.username, _ask_password(), actor=actor)
+            print(f"{args.username} has a new password.")
         else:
             _list(engine)
     except auth.UserError as error:

@@ -22,6 +22,7 @@ from data_loaders.store_tables import audit_log
 ACTIONS = (
     "sign_in",
     "sign_in_failed",
+    "sign_in_throttled",
     "sign_out",
     "page_view",
     "read",
@@ -33,6 +34,7 @@ ACTIONS = (
     "source_read",
     "user_added",
     "user_changed",
+    "password_changed",
 )
 
 

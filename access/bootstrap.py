@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 import access.auth
+import access.sign_in_throttle  # registers the sign_in_throttle table with the store
 from data_loaders.settings import hospital_timezone
 from data_loaders.store import create_store, import_tables
 
 Progress = Callable[[float, str], None]
 
-SAMPLE_USERNAME = "sample-hospital-bootstrap"
+SAMPLE_USERNAME = access.auth.SAMPLE_IMPORTER
 
 
 def open_store(url: str | None = None) -> Engine:

@@ -203,7 +203,8 @@ class DataAccess:
         rejected: dict[str, int],
         progress: store.Progress | None = None,
     ) -> store.ImportSummary:
-        """Write validated rows in one transaction (:func:`data_loaders.store.import_tables`), audited."""
+        """Write validated rows in one transaction (:func:`data_loaders.store.import_tables`), audited. An import
+        of anything but the bundled sample disables the demo accounts (:mod:`access.auth`, issue 11 finding 3)."""
         self._require_importer("import data")
         summary = store.import_tables(
             self._engine,
@@ -215,6 +216,9 @@ class DataAccess:
             progress=progress,
         )
         self._record("import", ",".join(tables), file_name=file_name, sha256=sha256, import_id=summary.import_id)
+        from access.auth import retire_demo_accounts_after_import  # here: access.auth imports this module
+
+        retire_demo_accounts_after_import(self._engine, importer=self.user.username, file_name=file_name, sha256=sha256)
         return summary
 
     def read_source(

@@ -3,10 +3,16 @@
 Streamlit's own ``st.login`` does the OpenID Connect authorization-code flow (Authlib, PKCE, state and nonce) and
 exposes the ID token's claims as ``st.user``. This module decides who that person is in this product:
 
-* The account is the ``users`` row whose username equals the identity claim (``HOSPITAL_OIDC_USERNAME_CLAIM``,
-  default ``email``; compared case-insensitively), falling back to the ``sub`` claim. Unknown, disabled and demo
-  accounts are refused: an identity provider never creates accounts here, an administrator does
-  (``python -m access add-user --oidc``).
+* A person is the ID token's issuer and subject (``iss`` + ``sub``, OpenID Connect Core 1.0 §5.7: the only
+  stable, unique identifier). An account bound to them (``users.oidc_issuer`` / ``oidc_subject``) is that person's.
+* An account not bound yet is linked once, on its first single sign-on: the row whose username equals the identity
+  claim (``HOSPITAL_OIDC_USERNAME_CLAIM``, default ``email``; compared case-insensitively, one match only). An
+  ``email`` claim links only with ``email_verified`` true. The link then binds the account to that issuer and
+  subject for good: a token from another issuer, or another subject, with a matching e-mail is refused (the
+  "nOAuth" attack). An administrator can pin an account to one issuer before its first sign-in
+  (``add-user --oidc --oidc-issuer URL``). ``sub`` is never taken for a username.
+* Unknown, disabled and demo accounts are refused: an identity provider never creates accounts here, an
+  administrator does (``python -m access add-user --oidc``).
 * The role and units come from the ``users`` row, unless ``HOSPITAL_OIDC_ROLE_CLAIM`` names a claim (e.g.
   ``roles`` for Entra ID app roles, ``groups`` for Okta/Keycloak) whose values include one of the product's role
   names; then the claim decides the role, and ``HOSPITAL_OIDC_UNITS_CLAIM`` (if set) the units of a dept_head.
@@ -18,12 +24,13 @@ Pure functions over a claims mapping: no Streamlit import (the sign-in page call
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping
 
 from sqlalchemy.engine import Engine
 
 from access import audit
-from access.auth import Account, get_account, list_accounts
+from access.auth import Account, UserError, account_for_identity, get_account, link_identity, list_accounts
 from access.roles import ROLES
 
 USERNAME_CLAIM_ENV = "HOSPITAL_OIDC_USERNAME_CLAIM"
@@ -44,6 +51,15 @@ _PROVIDER_LABELS = {
 
 class SignInRefused(Exception):
     """The identity provider signed someone in whom this product does not admit; the message says why."""
+
+
+def neutralised(text: str, limit: int = 120) -> str:
+    """Text from an identity token made safe for the audit trail: control characters (newlines included) dropped,
+    at most ``limit`` characters, and a leading ``=``, ``+``, ``-``, ``@`` (a spreadsheet formula) quoted with ``'``
+    (OWASP "CSV injection")."""
+    kept = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+    kept = " ".join(kept.split())[:limit]
+    return "'" + kept if kept[:1] in ("=", "+", "-", "@") else kept
 
 
 def password_sign_in_enabled(environ: Mapping[str, str] = os.environ) -> bool:
@@ -82,15 +98,58 @@ def claim_values(claims: Mapping[str, object], name: str) -> list[str]:
     return [str(value)]
 
 
-def _find_account(engine: Engine, claims: Mapping[str, object], username_claim: str) -> Account | None:
-    candidates = [str(claims[c]).strip() for c in (username_claim, "sub") if claims.get(c)]
-    for candidate in candidates:
-        account = get_account(engine, candidate)
-        if account is not None:
-            return account
-    lowered = {c.lower() for c in candidates}
-    matches = [a for a in list_accounts(engine) if a.username.lower() in lowered]
+UNKNOWN_IDENTITY = "(unknown identity)"
+"""Audit name of a refused single sign-on that matched no account (the identity itself goes, bounded, in details)."""
+
+
+def _claim_text(claims: Mapping[str, object], name: str) -> str:
+    value = claims.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _is_true(value: object) -> bool:
+    """``email_verified`` is a JSON boolean (OIDC Core §5.1); some providers send the text "true"."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _first_link_candidate(engine: Engine, claims: Mapping[str, object], username_claim: str) -> Account | None:
+    """The one unbound-by-subject account whose username equals the identity claim (any case), or None."""
+    identity = _claim_text(claims, username_claim)
+    if not identity:
+        raise SignInRefused(f"The identity provider sent no {username_claim!r} claim; nobody was signed in.")
+    if username_claim == "email" and not _is_true(claims.get("email_verified")):
+        raise SignInRefused(
+            "Your e-mail address is not verified by the identity provider (its email_verified claim is not true), "
+            "so it cannot be linked to an account here. Ask your identity administrator."
+        )
+    exact = get_account(engine, identity)
+    if exact is not None:
+        return exact
+    matches = [a for a in list_accounts(engine) if a.username.lower() == identity.lower()]
     return matches[0] if len(matches) == 1 else None
+
+
+def _match_account(engine: Engine, claims: Mapping[str, object], username_claim: str) -> tuple[Account, bool]:
+    """The account of the identity in ``claims`` and whether this is its first link (see the module docstring)."""
+    issuer, subject = _claim_text(claims, "iss"), _claim_text(claims, "sub")
+    if not issuer or not subject:
+        raise SignInRefused("The identity provider sent no issuer or subject; nobody was signed in.")
+    bound = account_for_identity(engine, issuer, subject)
+    if bound is not None:
+        return bound, False
+    account = _first_link_candidate(engine, claims, username_claim)
+    if account is None:
+        identity = _claim_text(claims, username_claim)
+        raise SignInRefused(
+            f"{identity} is not registered in this app. Ask an administrator to add you "
+            f"(python -m access add-user --username {identity} --role … --oidc)."
+        )
+    if account.oidc_subject is not None or (account.oidc_issuer is not None and account.oidc_issuer != issuer):
+        raise SignInRefused(
+            f"The account {account.username} is bound to another identity provider or identity; this sign-in does "
+            "not match it. Ask an administrator."
+        )
+    return account, True
 
 
 def resolve_account(
@@ -103,18 +162,12 @@ def resolve_account(
 ) -> Account:
     """The account that the identity in ``claims`` (``st.user``) signs in as, with role and units applied.
 
-    Raises :class:`SignInRefused` when no active, non-demo ``users`` row matches, when ``role_claim`` is set but
-    carries none of the product's roles, or when a dept_head ends up with no units.
+    On the account's first single sign-on it is bound to the token's ``iss`` and ``sub`` (:func:`link_identity`).
+    Raises :class:`SignInRefused` when no active, non-demo ``users`` row matches (see the module docstring: issuer and
+    subject, or a first link by a verified identity claim), when the account is bound to another identity, when
+    ``role_claim`` is set but carries none of the product's roles, or when a dept_head ends up with no units.
     """
-    identity = str(claims.get(username_claim) or claims.get("sub") or "").strip()
-    if not identity:
-        raise SignInRefused("The identity provider sent no user name or subject; nobody was signed in.")
-    account = _find_account(engine, claims, username_claim)
-    if account is None:
-        raise SignInRefused(
-            f"{identity} is not registered in this app. Ask an administrator to add you "
-            f"(python -m access add-user --username {identity} --role … --oidc)."
-        )
+    account, first_link = _match_account(engine, claims, username_claim)
     if account.demo:
         raise SignInRefused(
             f"{account.username} is a demo account; demo accounts cannot sign in through single sign-on."
@@ -135,6 +188,11 @@ def resolve_account(
             units = frozenset(claim_values(claims, units_claim))
     if role == "dept_head" and not units:
         raise SignInRefused(f"{account.username} is a department head with no units assigned; ask an administrator.")
+    if first_link:
+        try:
+            link_identity(engine, account.username, _claim_text(claims, "iss"), _claim_text(claims, "sub"))
+        except UserError as taken:
+            raise SignInRefused(str(taken)) from taken
     return Account(
         account.username,
         str(claims.get("name") or account.display_name),
@@ -163,8 +221,20 @@ def sign_in_with_claims(
             units_claim=environ.get(UNITS_CLAIM_ENV) or None,
         )
     except SignInRefused as refused:
-        who = str(claims.get(environ.get(USERNAME_CLAIM_ENV) or "email") or claims.get("sub") or "(unknown)")
-        audit.record(engine, who, "sign_in_failed", {"method": "oidc", "provider": provider, "reason": str(refused)})
+        claimed = _claim_text(claims, environ.get(USERNAME_CLAIM_ENV) or "email")
+        known = get_account(engine, claimed) if 0 < len(claimed) <= 191 else None
+        audit.record(
+            engine,
+            known.username if known is not None else UNKNOWN_IDENTITY,
+            "sign_in_failed",
+            {
+                "method": "oidc",
+                "provider": neutralised(provider),
+                "issuer": neutralised(_claim_text(claims, "iss")),
+                "identity": neutralised(claimed),
+                "reason": neutralised(str(refused), 400),
+            },
+        )
         raise
     audit.record(
         engine,

@@ -1,7 +1,9 @@
-"""Users (administrators): list accounts, add one, enable or disable it, change its role and units.
+"""Users (administrators): list accounts, add one, enable or disable it, change its role and units, reset its
+password.
 
-Every change is made in the signed-in administrator's name and audited (user_added / user_changed). Passwords are
-hashed with argon2id; an account without a password signs in through single sign-on only (docs/security.md).
+Every change is made in the signed-in administrator's name and audited (user_added / user_changed /
+password_changed). Passwords must pass the password rule (access/password_policy.py) and are hashed with argon2id;
+an account without a password signs in through single sign-on only (docs/security.md).
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ accounts = admin.accounts()
 active_demo = accounts[accounts["demo"] & accounts["active"]]
 if not active_demo.empty:
     st.warning(
-        f"{len(active_demo)} demo account(s) with the password 'demo' are active. Disable them before loading real "
-        "data (or start the app with HOSPITAL_DEMO_ACCOUNTS=0).",
+        f"{len(active_demo)} demo account(s) with the password 'demo' are active. They are turned off by themselves "
+        "at the first import of real data; create a real administrator account before that.",
         icon=":material/warning:",
     )
 st.dataframe(
@@ -70,7 +72,7 @@ with add_tab, st.form("add_user", clear_on_submit=True):
     display_name = st.text_input("Name", key="new_name")
     role, units = _role_and_units("new")
     sso_only = st.checkbox("Single sign-on only (no password)", key="new_sso")
-    password = st.text_input("Password (at least 12 characters)", type="password", key="new_password")
+    password = st.text_input("Password (at least 12 characters, not a common one)", type="password", key="new_password")
     if st.form_submit_button("Add user", type="primary", icon=":material/person_add:"):
         _apply(
             lambda: admin.add_user(
@@ -94,6 +96,15 @@ with change_tab:
             role, units = _role_and_units("change", str(row["role"]), current_units)
             if st.form_submit_button("Save role and units", icon=":material/save:"):
                 _apply(lambda: admin.set_role(who, role, units), f"{who} is now {ROLE_LABELS[role]}.")
+        if who != admin.user.username:
+            with st.form("reset_password", clear_on_submit=True):
+                new_password = st.text_input(
+                    f"New password for {who} (tell them in person; an account without one gets password sign-in)",
+                    type="password",
+                    key="reset_password",
+                )
+                if st.form_submit_button("Set password", icon=":material/key:"):
+                    _apply(lambda: admin.set_password(who, new_password), f"{who} has a new password.")
         if bool(row["active"]):
             if st.button(f"Disable {who}", key="disable_user", icon=":material/person_off:"):
                 _apply(lambda: admin.set_active(who, False), f"{who} is disabled.")

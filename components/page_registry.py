@@ -16,7 +16,7 @@ class PageSpec:
     path: str  # file under app_pages/
     title: str
     icon: str  # Material icon, e.g. ":material/upload:"
-    section: str  # "HR officer" | "Department head" | "Executive" | "Administration"
+    section: str  # "HR officer" | "Department head" | "Executive" | "Administration" | "Your account"
     roles: frozenset[str]
 
 
@@ -79,7 +79,8 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec("app_pages/admin_users.py", "Users", ":material/manage_accounts:", "Administration", frozenset({"admin"})),
     PageSpec("app_pages/admin_audit.py", "Audit trail", ":material/policy:", "Administration", frozenset({"admin"})),
+    PageSpec("app_pages/account.py", "Your account", ":material/key:", "Your account", ALL_ROLES),
 ]
 """Pages in menu order within each section."""
 
-SECTIONS = ("HR officer", "Department head", "Executive", "Administration")
+SECTIONS = ("HR officer", "Department head", "Executive", "Administration", "Your account")

@@ -104,8 +104,25 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("demo", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("password_changed_at", sa.DateTime, nullable=True),
+    sa.Column("oidc_issuer", sa.String(255), nullable=True),
+    sa.Column("oidc_subject", sa.String(255), nullable=True),
 )
-"""Accounts (:mod:`access.auth`): password sign-in and the identity provider's users map onto these rows."""
+"""Accounts (:mod:`access.auth`): password sign-in and the identity provider's users map onto these rows.
+``oidc_issuer`` and ``oidc_subject`` bind an account to one identity at one identity provider (the ID token's ``iss``
+and ``sub``), set on its first verified single sign-on (:mod:`access.oidc`); an administrator may set the issuer
+beforehand to allow only that provider."""
+
+sign_in_throttle = sa.Table(
+    "sign_in_throttle",
+    metadata,
+    sa.Column("key", sa.String(80), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure_at", sa.DateTime, nullable=False),
+    sa.Column("blocked_until", sa.DateTime, nullable=True),
+)
+"""Failed sign-ins per account and per client (SHA-256 keys, no typed names), for back-off
+(:mod:`access.sign_in_throttle`)."""
 
 audit_log = sa.Table(
     "audit_log",

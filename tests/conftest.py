@@ -21,3 +21,11 @@ def sample_engine(tmp_path_factory):
     engine = open_store(f"sqlite:///{path}")
     load_sample_hospital(engine, scale=SAMPLE_TEST_SCALE)
     return engine
+
+
+@pytest.fixture(autouse=True)
+def _demo_accounts_on_scratch_stores(monkeypatch):
+    """Tests run the app on scratch stores named by ``HOSPITAL_STORE_URL``; the demo accounts in them belong to the
+    sample hospital there, so keep them (the app retires demo accounts on any configured store unless
+    ``HOSPITAL_DEMO_ACCOUNTS=1``; tests/test_auth_demo.py covers that rule)."""
+    monkeypatch.setenv("HOSPITAL_DEMO_ACCOUNTS", "1")

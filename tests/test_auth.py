@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from access import auth
+from access import audit, auth
 from access.bootstrap import open_store
 
 
@@ -42,3 +42,52 @@ def test_demo_accounts_cover_every_role(engine):
     auth.create_demo_accounts(engine)
     roles = {a.role for a in auth.list_accounts(engine) if a.demo}
     assert roles == {"admin", "hr_officer", "dept_head", "executive"}
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("aaaaaaaaaaaa", "too easy to guess"),
+        ("Password123!", "too easy to guess"),
+        ("qwertyuiop12", "too easy to guess"),
+        ("nurse.manager2024", "too easy to guess"),  # the username plus a year
+        ("x" * 11, "at least 12 characters"),
+        ("correct horse battery " * 6, "at most 128 characters"),
+    ],
+)
+def test_weak_common_and_over_long_passwords_are_refused_with_a_reason(engine, password, reason):
+    with pytest.raises(auth.UserError, match=reason):
+        auth.add_user(engine, "nurse.manager", "hr_officer", password=password)
+    assert auth.get_account(engine, "nurse.manager") is None
+
+
+def test_demo_flag_does_not_skip_the_password_rule(engine):
+    with pytest.raises(auth.UserError, match="12 characters"):
+        auth.add_user(engine, "fake.demo", "admin", password="demo", demo=True)
+
+
+def test_user_changes_own_password_only_with_the_current_one_and_it_is_audited(engine):
+    auth.add_user(engine, "hr", "hr_officer", password="a long enough secret")
+    with pytest.raises(auth.UserError, match="current password"):
+        auth.set_password(engine, "hr", "ICU nights are long", actor="hr", current_password="not it at all")
+    with pytest.raises(auth.UserError, match="too easy"):
+        auth.set_password(engine, "hr", "aaaaaaaaaaaa", actor="hr", current_password="a long enough secret")
+    auth.set_password(engine, "hr", "ICU nights are long", actor="hr", current_password="a long enough secret")
+    assert auth.authenticate(engine, "hr", "a long enough secret") is None
+    assert auth.authenticate(engine, "hr", "ICU nights are long") is not None
+    entry = audit.search(engine, action="password_changed").iloc[0]
+    assert entry["username"] == "hr" and '"by": "self"' in entry["details"] and "ICU" not in entry["details"]
+
+
+def test_administrator_resets_a_password_audited_and_demo_accounts_cannot_get_one(engine):
+    auth.add_user(engine, "hr", "hr_officer", password="a long enough secret")
+    auth.create_demo_accounts(engine)
+    auth.set_password(engine, "hr", "ICU nights are long", actor="boss")
+    assert auth.authenticate(engine, "hr", "ICU nights are long") is not None
+    entry = audit.search(engine, action="password_changed").iloc[0]
+    assert entry["username"] == "boss" and '"user": "hr"' in entry["details"]
+    assert '"by": "administrator"' in entry["details"]
+    with pytest.raises(auth.UserError, match="demo account"):
+        auth.set_password(engine, "demo.admin", "ICU nights are long", actor="boss")
+    with pytest.raises(auth.UserError, match="No user"):
+        auth.set_password(engine, "ghost", "ICU nights are long", actor="boss")

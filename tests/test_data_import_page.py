@@ -26,12 +26,12 @@ STAFF_CSV = (
 @pytest.fixture
 def page(tmp_path, monkeypatch):
     engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    auth.create_demo_accounts(engine)
+    auth.add_user(engine, "hr.officer", "hr_officer", password=None)  # real data: not a demo account
     monkeypatch.setenv("HOSPITAL_STORE_URL", str(engine.url))
     monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")
     session.get_engine.clear()
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["account"] = auth.get_account(engine, "demo.hr")
+    at.session_state["account"] = auth.get_account(engine, "hr.officer")
     at.session_state["last_seen"] = time.monotonic()
     at.run().switch_page("app_pages/data_import.py").run()
     yield at, engine

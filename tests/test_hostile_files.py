@@ -196,14 +196,14 @@ def test_no_page_renders_through_unsafe_html():
 
 @pytest.fixture
 def import_page(tmp_path, monkeypatch):
-    """The data import page as the HR officer, on an empty store with demo accounts."""
+    """The data import page as an HR officer, on an empty store."""
     engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    auth.create_demo_accounts(engine)
+    auth.add_user(engine, "hr.officer", "hr_officer", password=None)  # real data: not a demo account
     monkeypatch.setenv("HOSPITAL_STORE_URL", str(engine.url))
     monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")
     session.get_engine.clear()
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["account"] = auth.get_account(engine, "demo.hr")
+    at.session_state["account"] = auth.get_account(engine, "hr.officer")
     at.session_state["last_seen"] = time.monotonic()
     at.run().switch_page("app_pages/data_import.py").run()
     yield at

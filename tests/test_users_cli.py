@@ -91,3 +91,30 @@ def test_list_users_runs_as_a_module_and_labels_demo_accounts(store_url):
         check=True,
     ).stdout
     assert "demo.icu" in out and "dept_head" in out and "ICU" in out and "demo" in out.splitlines()[1]
+
+
+def test_add_user_refuses_a_common_password(store_url, monkeypatch, capsys):
+    _passwords(monkeypatch, "aaaaaaaaaaaa", "aaaaaaaaaaaa")
+    assert main(["--store-url", store_url, "add-user", "--username", "x", "--role", "executive"]) == 2
+    assert "too easy to guess" in capsys.readouterr().err
+    assert auth.get_account(open_store(store_url), "x") is None
+
+
+def test_set_password_resets_an_account_and_is_audited(store_url, monkeypatch, capsys):
+    engine = open_store(store_url)
+    auth.add_user(engine, "hr", "hr_officer", password="a long enough secret")
+    _passwords(monkeypatch, "ICU nights are long", "ICU nights are long")
+    assert main(["--store-url", store_url, "set-password", "--username", "hr"]) == 0
+    assert auth.authenticate(engine, "hr", "ICU nights are long") is not None
+    entry = audit.search(engine, action="password_changed").iloc[0]
+    assert entry["username"].startswith("cli:") and '"user": "hr"' in entry["details"]
+    _passwords(monkeypatch, "qwertyuiop12", "qwertyuiop12")
+    assert main(["--store-url", store_url, "set-password", "--username", "hr"]) == 2
+    assert "too easy to guess" in capsys.readouterr().err
+
+
+def test_add_user_can_pin_single_sign_on_to_one_issuer(store_url):
+    issuer = "https://login.example-hospital.org/realms/staff"
+    argv = ["--store-url", store_url, "add-user", "--username", "cy@example.org", "--role", "executive", "--oidc"]
+    assert main([*argv, "--oidc-issuer", issuer]) == 0
+    assert auth.get_account(open_store(store_url), "cy@example.org").oidc_issuer == issuer

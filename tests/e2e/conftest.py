@@ -48,6 +48,7 @@ class AppServer:
             **os.environ,
             "HOSPITAL_STORE_URL": f"sqlite:///{workdir / 'store.sqlite'}",
             "HOSPITAL_BOOTSTRAP_SAMPLE": "1",
+            "HOSPITAL_DEMO_ACCOUNTS": "1",  # a scratch store holding the sample: keep its demo accounts
             "HOSPITAL_SAMPLE_SCALE": E2E_SCALE,
             "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
             **(env or {}),

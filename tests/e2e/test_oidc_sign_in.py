@@ -17,6 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from access import audit, auth
 from access.bootstrap import open_store
+from access.oidc import UNKNOWN_IDENTITY
 from tests.e2e import conftest
 from tests.e2e.conftest import AppServer, screenshot, wait_for_app_idle
 
@@ -33,7 +34,11 @@ def provider() -> Iterator[str]:
 
     app = oidc_provider_mock.app(
         require_nonce=True,
-        user_claims=[oidc_provider_mock.User(sub=REGISTERED, claims={"email": REGISTERED, "name": "Ann Lee"})],
+        user_claims=[
+            oidc_provider_mock.User(
+                sub=REGISTERED, claims={"email": REGISTERED, "email_verified": True, "name": "Ann Lee"}
+            )
+        ],
     )
     server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
@@ -108,10 +113,10 @@ def test_an_identity_not_in_the_users_table_is_refused_and_audited(oidc_server, 
         p.get_by_role("button", name="Authorize").click()
 
     _through_provider(page, oidc_server, unknown)
-    page.get_by_text("not registered in this app").wait_for(timeout=60_000)
+    page.get_by_text("this app does not admit you").wait_for(timeout=60_000)
     screenshot(page, "oidc-unknown-user-refused")
     assert page.get_by_role("button", name="Sign out", exact=True).count() == 0
-    failed = audit.search(oidc_server.engine, action="sign_in_failed", username="mallory@example.org")
+    failed = audit.search(oidc_server.engine, action="sign_in_failed", username=UNKNOWN_IDENTITY)
     assert len(failed) == 1 and '"method": "oidc"' in failed.iloc[0]["details"]
 
 
