@@ -21,9 +21,9 @@ branch_labels = None
 depends_on = None
 
 _USER_COLUMNS = (
-    sa.Column("password_changed_at", sa.DateTime(), nullable=True),
-    sa.Column("oidc_issuer", sa.String(length=255), nullable=True),
-    sa.Column("oidc_subject", sa.String(length=255), nullable=True),
+    ("password_changed_at", sa.DateTime),
+    ("oidc_issuer", lambda: sa.String(length=255)),
+    ("oidc_subject", lambda: sa.String(length=255)),
 )
 
 
@@ -39,9 +39,9 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("key"),
         )
     present = {c["name"] for c in inspector.get_columns("users")}
-    for column in _USER_COLUMNS:
-        if column.name not in present:
-            op.add_column("users", column.copy())  # ADD COLUMN in place on every dialect: no table copy
+    for name, kind in _USER_COLUMNS:
+        if name not in present:
+            op.add_column("users", sa.Column(name, kind(), nullable=True))  # ADD COLUMN in place: no table copy
 
 
 def downgrade() -> None:
