@@ -232,7 +232,7 @@ def test_changing_ones_password_ends_the_other_sessions_but_not_this_one(app, st
 def test_administrator_resets_a_password_on_the_users_page(app, store, clock):
     auth.add_user(store[1], "ward.clerk", "executive", password="a long enough secret")
     _sign_in(app, "demo.admin")
-    app.switch_page("pages/admin_users.py").run()
+    app.switch_page("app_pages/admin_users.py").run()
     app.selectbox(key="change_user").select("ward.clerk").run()
     app.text_input(key="reset_password").input("ICU nights are long")
     next(b for b in app.button if b.label == "Set password").click().run()
