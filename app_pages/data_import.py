@@ -12,6 +12,7 @@ import streamlit as st
 from access.data_access import AccessDenied
 from components.load_report import render_load_report
 from components.session import current_access, record_export
+from components.text import md_escape
 from data_loaders import load_file
 from data_loaders.database import read_database
 from data_loaders.export import to_safe_csv
@@ -23,7 +24,7 @@ da = current_access()
 try:
     saved = da.saved_mappings()
 except AccessDenied as denied:
-    st.error(str(denied))
+    st.error(md_escape(denied))
     st.stop()
 
 st.title("Data import")
@@ -74,7 +75,7 @@ def _import_result(result, file_name: str, sha256: str, key: str) -> None:
             )
         except Exception as error:  # the transaction was rolled back; say so plainly
             status.update(label="Import failed: nothing was stored", state="error")
-            st.error(f"The database refused the import, so nothing was stored. Details: {error}")
+            st.error(f"The database refused the import, so nothing was stored. Details: {md_escape(error)}")
             return
         status.update(label=f"Import #{summary.import_id} committed", state="complete")
     st.dataframe(summary.as_frame(), hide_index=True, width="stretch")
@@ -90,16 +91,16 @@ with upload_tab:
         help=f"Up to {max_upload_mb()} MB per file. A workbook may hold one sheet per table.",
     )
     for index, upload in enumerate(uploads or []):
-        st.subheader(upload.name)
+        st.subheader(md_escape(upload.name))
         data = upload.getvalue()
         if len(data) > max_upload_mb() * 1024 * 1024:
-            st.error(f"{upload.name} is larger than the {max_upload_mb()} MB limit and was not read.")
+            st.error(f"{md_escape(upload.name)} is larger than the {max_upload_mb()} MB limit and was not read.")
             continue
         sha256 = hashlib.sha256(data).hexdigest()
         mapping_key = f"mapping_{sha256}"
         user_mapping: dict[str, str] = st.session_state.setdefault(mapping_key, {})
         suffix = Path(upload.name).suffix.lower() or ".csv"
-        with tempfile.TemporaryDirectory() as folder, st.spinner(f"Reading and validating {upload.name}…"):
+        with tempfile.TemporaryDirectory() as folder, st.spinner(f"Reading and validating {md_escape(upload.name)}…"):
             path = Path(folder) / _safe_file_name(upload.name, suffix)
             path.write_bytes(data)
             result = load_file(path, mappings=_flat_mappings(user_mapping), known_keys=da.known_keys())
@@ -114,7 +115,8 @@ with upload_tab:
                 choices: dict[str, tuple[str, str]] = {}
                 for sheet, table, header in unmapped:
                     options = ["(ignore)"] + (TABLES[table].column_names if table in TABLES else [])
-                    choice = st.selectbox(f"{sheet} · '{header}'", options, key=f"map_{sha256}_{sheet}_{header}")
+                    label = f"{md_escape(sheet)} · '{md_escape(header)}'"
+                    choice = st.selectbox(label, options, key=f"map_{sha256}_{sheet}_{header}")
                     if choice != "(ignore)":
                         choices[header] = (table, choice)
                 apply_col, save_col = st.columns(2)
@@ -126,7 +128,7 @@ with upload_tab:
                         try:
                             da.save_mapping(table, header, column)
                         except StoreError as error:
-                            st.error(str(error))
+                            st.error(md_escape(error))
                     user_mapping.update({h: c for h, (_, c) in choices.items()})
                     st.rerun()
         _import_result(result, upload.name, sha256, key=f"upload_{index}_{sha256[:8]}")
@@ -193,10 +195,10 @@ with history_tab:
                 try:
                     da.rollback_import(int(target))
                 except StoreError as error:
-                    st.error(str(error))
+                    st.error(md_escape(error))
                 else:
                     st.cache_data.clear()
-                    st.session_state["import_flash"] = f"Import #{target} ({names[target]}) was rolled back."
+                    st.session_state["import_flash"] = f"Import #{target} ({md_escape(names[target])}) was rolled back."
                     st.rerun()
         st.download_button(
             "Download the import history (CSV)",

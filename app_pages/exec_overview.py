@@ -20,6 +20,7 @@ from analytics.reference_benchmarks import benchmark_for
 from components.kpi_charts import drivers_figure, trend_figure
 from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
 from components.session import current_access, record_export
+from components.text import md_escape
 
 da = current_access()
 st.title("Executive overview")
@@ -74,7 +75,7 @@ try:
 except (ValueError, KeyError) as error:
     reason = str(error) if isinstance(error, ValueError) else "No patient-experience scores are loaded."
 if model is None:
-    st.info(reason)
+    st.info(md_escape(reason))
 else:
     for sentence in model.sentences:
         st.markdown(f"- {sentence}")

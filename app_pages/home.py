@@ -10,6 +10,7 @@ import streamlit as st
 from access.data_access import AccessDenied
 from access.roles import ROLE_LABELS
 from components.session import current_access
+from components.text import md_join
 from data_loaders.schema import TABLES
 
 da = current_access()
@@ -43,6 +44,6 @@ def loaded_rows(username: str, version: str) -> pd.DataFrame:
 
 units = da.visible_units()
 st.metric("Units in your scope", len(units))
-st.caption(", ".join(units) if units else "No units loaded yet.")
+st.caption(md_join(units) if units else "No units loaded yet.")
 st.subheader("Data loaded")
 st.dataframe(loaded_rows(da.user.username, da.data_version()), hide_index=True, width="stretch")

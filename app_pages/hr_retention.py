@@ -22,6 +22,7 @@ from access.risk_views import (
 from components import risk_charts
 from components.risk_cache import cache_scope, data_end
 from components.session import current_access, record_export
+from components.text import md_escape
 from data_loaders.export import to_safe_csv
 from forecasting.attrition import AttritionModel, fit_history_model, monthly_as_of_dates
 from forecasting.burnout import burnout_index, top_drivers
@@ -223,7 +224,7 @@ if submitted and unit:
     )
     r1, r2 = st.columns(2)
     r1.metric(
-        f"Mean burnout index, {unit} ({result.employees} people)",
+        f"Mean burnout index, {md_escape(unit)} ({result.employees} people)",
         f"{result.burnout_after:.1f}",
         f"{result.burnout_change:+.1f}",
         delta_color="inverse",

@@ -17,6 +17,7 @@ import streamlit as st
 from access.data_access import AccessDenied, DataAccess
 from components.forecast_charts import forecast_figure, heatmap_figure, pattern_figure, staffing_gap_figure
 from components.session import current_access, record_export
+from components.text import md_escape
 from forecasting.models import MODEL_LABELS
 from forecasting.plan_export import UnitPlan, build_unit_plan, plan_workbook, weekly_profile
 from forecasting.staffing import weekday_hour_table
@@ -133,8 +134,8 @@ closed = units_table.at[unit, "closed"]
 if pd.notna(closed):
     merged = units_table.at[unit, "merged_into"]
     st.warning(
-        f"{names[unit]} closed on {pd.Timestamp(closed):%Y-%m-%d}"
-        + (f" and merged into {merged}; open that unit for current demand." if pd.notna(merged) else ".")
+        f"{md_escape(names[unit])} closed on {pd.Timestamp(closed):%Y-%m-%d}"
+        + (f" and merged into {md_escape(merged)}; open that unit for current demand." if pd.notna(merged) else ".")
         + " The forecast below continues its last history and is shown for reference only."
     )
 
@@ -183,7 +184,7 @@ with st.status("Preparing the forecast and staffing plan…", expanded=False) as
         )
     except (ValueError, AccessDenied) as error:
         status.update(label="No forecast for this unit", state="error", expanded=True)
-        st.error(f"{names[unit]}: {error}")
+        st.error(f"{md_escape(names[unit])}: {md_escape(error)}")
         st.stop()
     status.update(label="Forecast and plan ready", state="complete")
 
@@ -229,7 +230,7 @@ if plan.scheduled is None:
         "the staff needed and the recommended pattern below are computed from the forecast alone."
     )
 else:
-    st.caption(f"Scheduled staff: {plan.schedule_source}.")
+    st.caption(f"Scheduled staff: {md_escape(plan.schedule_source)}.")
     metrics = st.columns(max(1, len(roles)))
     for column, role in zip(metrics, roles, strict=False):
         row = plan.summary.loc[role]

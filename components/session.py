@@ -21,6 +21,7 @@ from access import audit, oidc
 from access.auth import Account, Administration
 from access.bootstrap import load_sample_hospital, open_store, sample_end, sample_scale, should_bootstrap_sample
 from access.data_access import AccessDenied, DataAccess
+from components.text import md_escape
 from data_loaders.store import is_empty
 
 SESSION_TIMEOUT_MINUTES = 30
@@ -56,7 +57,9 @@ def ensure_sample_loaded() -> None:
                 rows = load_sample_hospital(engine, scale=sample_scale(), end=sample_end(), progress=progress)
             except Exception as error:  # a bug in the generator must read as a message, not a traceback
                 status.update(label="The sample hospital could not be loaded", state="error", expanded=True)
-                st.error(f"Nothing was stored. Set HOSPITAL_SAMPLE_END to an earlier date or report this: {error}")
+                st.error(
+                    "Nothing was stored. Set HOSPITAL_SAMPLE_END to an earlier date or report this: " + md_escape(error)
+                )
                 st.stop()
             status.update(label=f"Sample hospital loaded: {rows:,} rows", state="complete", expanded=False)
 
@@ -158,7 +161,7 @@ def current_admin() -> Administration:
     try:
         return Administration(get_engine(), account.context())
     except AccessDenied as denied:
-        st.error(str(denied))
+        st.error(md_escape(denied))
         st.stop()
 
 
