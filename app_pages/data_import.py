@@ -10,12 +10,12 @@ from pathlib import Path
 import streamlit as st
 
 from access.data_access import AccessDenied
+from components.downloads import audited_download
 from components.load_report import render_load_report
-from components.session import current_access, record_export
+from components.session import current_access
 from components.text import md_escape
 from data_loaders import load_file
 from data_loaders.database import read_database
-from data_loaders.export import to_safe_csv
 from data_loaders.schema import TABLES
 from data_loaders.settings import max_upload_mb
 from data_loaders.store import StoreError
@@ -104,7 +104,7 @@ with upload_tab:
             path = Path(folder) / _safe_file_name(upload.name, suffix)
             path.write_bytes(data)
             result = load_file(path, mappings=_flat_mappings(user_mapping), known_keys=da.known_keys())
-        render_load_report(result, key=f"upload_{index}")
+        render_load_report(result, key=f"upload_{index}", source=upload.name)
         unmapped = [(s.sheet, s.table, h) for s in result.sheets for h in s.unmapped]
         if unmapped:
             with st.expander(f"Map {len(unmapped)} unrecognised column(s)", expanded=False):
@@ -200,13 +200,6 @@ with history_tab:
                     st.cache_data.clear()
                     st.session_state["import_flash"] = f"Import #{target} ({md_escape(names[target])}) was rolled back."
                     st.rerun()
-        st.download_button(
-            "Download the import history (CSV)",
-            to_safe_csv(history),
-            file_name="import_history.csv",
-            mime="text/csv",
-            key="history_download",
-            on_click=record_export,
-            args=("import history", "import_history.csv", len(history)),
-            icon=":material/download:",
+        audited_download(
+            "Download the import history (CSV)", history, "import_history.csv", "import history", key="history_download"
         )

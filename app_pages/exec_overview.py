@@ -17,9 +17,10 @@ from analytics.catalogue import KPIS
 from analytics.kpis import TOTAL
 from analytics.outcomes import CAUTION, DRIVERS, OUTCOME, fit_outcome_model, outcome_panel
 from analytics.reference_benchmarks import benchmark_for
+from components.downloads import audited_download
 from components.kpi_charts import drivers_figure, trend_figure
 from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
-from components.session import current_access, record_export
+from components.session import current_access, record_filters
 from components.text import md_escape
 
 da = current_access()
@@ -33,6 +34,7 @@ freq, follow = period_controls("exec")
 everything = load_kpis(da, list(KPIS), freq, follow)
 filters = scope_controls(da, "exec", everything, freq, follow)
 frame = apply_filters(everything, filters)
+record_filters("Executive overview", **filters.recorded())
 
 for area in AREAS:
     names = [n for n, spec in KPIS.items() if spec.area == area]
@@ -91,7 +93,7 @@ else:
 st.divider()
 st.subheader("Board report")
 scope = "all units" if len(filters.units) == len(da.visible_units()) else ", ".join(filters.units)
-st.download_button(
+audited_download(
     "Download board report (XLSX)",
     lambda: board_report_xlsx(
         frame,
@@ -101,11 +103,10 @@ st.download_button(
         scope=f"{scope} · {filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}",
         generated=datetime.now(),
     ),
-    file_name=f"board_report_{pd.Timestamp.today():%Y%m%d}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/download:",
+    f"board_report_{pd.Timestamp.today():%Y%m%d}.xlsx",
+    "board report",
     key="exec_board_report",
-    on_click=record_export,
-    args=("board report", "board_report.xlsx", len(frame)),
+    filters=filters.recorded(),
+    rows=len(frame),
 )
 st.caption(f"One sheet per area; the totals row is labelled '{TOTAL}'. Cells are written as values, never formulas.")

@@ -20,10 +20,10 @@ from access.risk_views import (
     suppressed_unit_trend,
 )
 from components import risk_charts
+from components.downloads import audited_download
 from components.risk_cache import cache_scope, data_end
-from components.session import current_access, record_export
+from components.session import current_access
 from components.text import md_escape
-from data_loaders.export import to_safe_csv
 from forecasting.attrition import AttritionModel, fit_history_model, monthly_as_of_dates
 from forecasting.burnout import burnout_index, top_drivers
 from forecasting.risk_features import LONG_WEEKS, compute_risk_features, daily_census, prepare_shifts
@@ -191,15 +191,13 @@ st.dataframe(
         "tenure_years": st.column_config.NumberColumn("Tenure (years)", format="%.1f"),
     },
 )
-st.download_button(
+audited_download(
     "Download watch list (CSV)",
-    to_safe_csv(watch_table),
-    file_name=f"watch_list_{as_of:%Y-%m-%d}.csv",
-    mime="text/csv",
+    watch_table,
+    f"watch_list_{as_of:%Y-%m-%d}.csv",
+    "retention watch list",
     key="watch_download",
-    on_click=record_export,
-    args=("retention watch list", f"watch_list_{as_of:%Y-%m-%d}.csv", len(watch_table)),
-    icon=":material/download:",
+    filters={"as_of": as_of, "units": unit_choice, "min_index": min_index, "top": top_n},
 )
 
 # -- what-if -------------------------------------------------------------------------------------------------------

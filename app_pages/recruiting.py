@@ -14,10 +14,10 @@ from access.data_access import DataAccess
 from analytics import kpis, recruiting
 from analytics.catalogue import KPIS
 from analytics.reference_benchmarks import benchmark_for
+from components.downloads import audited_download
 from components.kpi_charts import pipeline_figure, trend_figure
 from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
-from components.session import current_access, record_export
-from data_loaders.export import to_safe_csv
+from components.session import current_access, record_filters
 
 RECRUITING_KPIS = ["vacancy_rate", "time_to_fill"]
 
@@ -29,6 +29,7 @@ freq, follow = period_controls("recruiting")
 everything = load_kpis(da, RECRUITING_KPIS, freq, follow)
 filters = scope_controls(da, "recruiting", everything, freq, follow)
 frame = apply_filters(everything, filters)
+record_filters("Recruiting", **filters.recorded())
 tiles(frame, RECRUITING_KPIS, freq, per_row=2)
 
 as_of = pd.Timestamp.today().normalize()
@@ -108,13 +109,11 @@ else:
         "Skills on staff: licence/role, completed courses and their categories, EMR proficiency (proficient or "
         "super-user) and telemedicine certification; matched case-insensitively."
     )
-st.download_button(
+audited_download(
     "Download open requisitions (CSV)",
-    lambda: to_safe_csv(open_now),
-    file_name=f"open_requisitions_{as_of:%Y%m%d}.csv",
-    mime="text/csv",
-    icon=":material/download:",
+    open_now,
+    f"open_requisitions_{as_of:%Y%m%d}.csv",
+    "open requisitions",
     key="recruiting_download",
-    on_click=record_export,
-    args=("open requisitions", "open_requisitions.csv", len(open_now)),
+    filters={**filters.recorded(), "as_of": f"{as_of:%Y-%m-%d}"},
 )

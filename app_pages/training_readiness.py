@@ -12,10 +12,10 @@ import streamlit as st
 from access.data_access import DataAccess
 from analytics import kpis
 from analytics.catalogue import KPIS
+from components.downloads import audited_download
 from components.kpi_charts import readiness_figure
 from components.kpi_tiles import apply_filters, load_kpis, period_controls, scope_controls, tiles
-from components.session import current_access, record_export
-from data_loaders.export import to_safe_csv
+from components.session import current_access, record_filters
 
 TRAINING_KPIS = ["training_compliance", "rollout_training_compliance", "rollout_readiness"]
 ROLLOUT_TABLES = ["tech_rollouts", "training", "employees", "units"]
@@ -45,6 +45,7 @@ else:
 st.subheader("Who is not ready")
 today = pd.Timestamp.today().normalize()
 upcoming_only = st.toggle("Only go-lives still ahead", value=False, key="training_upcoming")
+record_filters("Training and rollout readiness", **filters.recorded(), only_upcoming_go_lives=upcoming_only)
 names_allowed = da.can_see_individuals("employees") and da.can_see_individuals("training")
 
 
@@ -99,15 +100,13 @@ if names_allowed:
                 "missing_courses": "Missing courses",
             },
         )
-        st.download_button(
+        audited_download(
             "Download the list (CSV)",
-            lambda: to_safe_csv(shown),
-            file_name=f"not_ready_{today:%Y%m%d}.csv",
-            mime="text/csv",
-            icon=":material/download:",
+            shown,
+            f"not_ready_{today:%Y%m%d}.csv",
+            "staff not ready for go-live",
             key="training_download",
-            on_click=record_export,
-            args=("staff not ready for go-live", "not_ready.csv", len(shown)),
+            filters={**filters.recorded(), "only_upcoming_go_lives": upcoming_only},
         )
 else:
     counts = _gap_counts(da.user.username, da.data_version(), follow, _da=da)

@@ -15,8 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from access.data_access import AccessDenied, DataAccess
+from components.downloads import audited_download
 from components.forecast_charts import forecast_figure, heatmap_figure, pattern_figure, staffing_gap_figure
-from components.session import current_access, record_export
+from components.session import current_access, record_filters
 from components.text import md_escape
 from forecasting.models import MODEL_LABELS
 from forecasting.plan_export import UnitPlan, build_unit_plan, plan_workbook, weekly_profile
@@ -162,6 +163,16 @@ with st.expander("Staffing rule for this unit"):
         key=f"uf_hppd_{unit}",
     )
 
+plan_filters = {
+    "unit": unit,
+    "horizon_days": int(horizon),
+    "staff_for": level,
+    "patients_per_rn": per_rn,
+    "patients_per_cna": per_cna,
+    "hppd_target": hppd,
+}
+record_filters("Forecast and staffing", **plan_filters)
+
 with_schedule = da.can_see_individuals("shifts")
 with st.status("Preparing the forecast and staffing plan…", expanded=False) as status:
     bar = st.progress(0.0)
@@ -295,12 +306,12 @@ for tab, role in zip(st.tabs([f"{r} pattern" for r in plan.plans] or ["Pattern"]
         if not result.optimal:
             st.warning(f"The optimiser stopped before proving this pattern optimal ({result.status}).")
 
-st.download_button(
+audited_download(
     "Download the plan (XLSX)",
-    data=plan_workbook(plan),
-    file_name=f"staffing_plan_{unit}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click=record_export,
-    args=("staffing plan", f"staffing_plan_{unit}.xlsx", len(plan.demand.forecast)),
+    lambda: plan_workbook(plan),
+    f"staffing_plan_{unit}.xlsx",
+    "staffing plan",
     key="uf_download",
+    filters=plan_filters,
+    rows=len(plan.demand.forecast),
 )

@@ -32,6 +32,16 @@ class KpiFilters:
     units: tuple[str, ...]
     follow_mergers: bool
 
+    def recorded(self) -> dict[str, object]:
+        """The filters as the audit trail records them (page views and exports)."""
+        return {
+            "period": FREQ_LABELS[self.freq],
+            "from": f"{self.start:%Y-%m-%d}",
+            "to": f"{self.end:%Y-%m-%d}",
+            "units": list(self.units),
+            "follow_mergers": self.follow_mergers,
+        }
+
 
 def period_controls(key: str) -> tuple[str, bool]:
     """Granularity (month/quarter/year) and the follow-mergers switch; returns (freq, follow_mergers)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from collections.abc import Mapping
 from typing import NoReturn
 
 import streamlit as st
@@ -165,6 +166,20 @@ def current_admin() -> Administration:
         st.stop()
 
 
+def audit_filters(filters: Mapping[str, object] | None) -> dict[str, object]:
+    """Filters as the audit trail stores them (page views and exports): collections as sorted lists of text, other
+    values as text; None values are left out."""
+    shown: dict[str, object] = {}
+    for name, value in (filters or {}).items():
+        if value is None:
+            continue
+        if isinstance(value, (set, frozenset, list, tuple)):
+            shown[name] = sorted(str(v) for v in value)
+        else:
+            shown[name] = str(value)
+    return shown
+
+
 def record_filters(page: str, **filters: object) -> None:
     """Audit the filters a page is shown with (``page_view`` with ``filters``), once per change in a session.
 
@@ -173,22 +188,9 @@ def record_filters(page: str, **filters: object) -> None:
     account = current_account()
     if account is None:
         return
-    shown = {k: (sorted(v) if isinstance(v, (set, frozenset, list, tuple)) else v) for k, v in filters.items()}
+    shown = audit_filters(filters)
     memory = st.session_state.setdefault("_recorded_filters", {})
     if memory.get(page) == shown:
         return
     memory[page] = shown
     audit.record(get_engine(), account.username, "page_view", {"page": page, "filters": shown})
-
-
-def record_export(what: str, file_name: str, rows: int, **filters: object) -> None:
-    """Audit a download (``export``) by the signed-in user; use as a download button's ``on_click`` callback:
-    ``st.download_button(..., on_click=record_export, args=("watch list", name, len(frame)))``."""
-    account = st.session_state.get("account")
-    if account is not None:
-        audit.record(
-            get_engine(),
-            account.username,
-            "export",
-            {"what": what, "file_name": file_name, "rows": rows, "filters": filters},
-        )
