@@ -12,16 +12,45 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from access.data_access import DataAccess
 from analytics.board_report import AREAS, board_report_xlsx
 from analytics.catalogue import KPIS
 from analytics.kpis import TOTAL
-from analytics.outcomes import CAUTION, DRIVERS, OUTCOME, fit_outcome_model, outcome_panel
+from analytics.outcomes import CAUTION, DRIVERS, OUTCOME, OutcomeModel, fit_outcome_model, outcome_panel
 from analytics.reference_benchmarks import benchmark_for
+from components.caching import scoped_cache
 from components.downloads import audited_download
 from components.kpi_charts import drivers_figure, trend_figure
-from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
+from components.kpi_tiles import (
+    KpiFilters,
+    apply_filters,
+    benchmarks,
+    load_kpis,
+    period_controls,
+    scope_controls,
+    tiles,
+)
 from components.session import current_access, record_filters
 from components.text import md_escape
+
+
+@scoped_cache(show_spinner="Fitting the outcome model…")
+def outcome_model(
+    da: DataAccess, start: pd.Timestamp, end: pd.Timestamp, units: tuple[str, ...], follow_mergers: bool
+) -> tuple[OutcomeModel | None, str]:
+    """The outcome model over the monthly KPIs of ``units`` in [start, end], or None and the reason it cannot be
+    fitted (cached by components.caching, so a rerun does not refit it)."""
+    outcome_kpis = [OUTCOME, *[d.column for d in DRIVERS]]
+    monthly = load_kpis(da, outcome_kpis, "M", follow_mergers)
+    monthly = apply_filters(monthly, KpiFilters("M", start, end, units, follow_mergers))
+    try:
+        panel = outcome_panel({n: monthly.loc[monthly["kpi"] == n] for n in monthly["kpi"].unique()})
+        return fit_outcome_model(panel), ""
+    except ValueError as error:
+        return None, str(error)
+    except KeyError:
+        return None, "No patient-experience scores are loaded."
+
 
 da = current_access()
 st.title("Executive overview")
@@ -65,17 +94,7 @@ else:
 
 st.divider()
 st.subheader("Patient experience and staffing")
-outcome_kpis = [OUTCOME, *[d.column for d in DRIVERS]]
-monthly_all = everything if freq == "M" else load_kpis(da, outcome_kpis, "M", follow)
-monthly = apply_filters(
-    monthly_all.loc[monthly_all["kpi"].isin(outcome_kpis)],
-    type(filters)("M", filters.start, filters.end, filters.units, follow),
-)
-model, reason = None, ""
-try:
-    model = fit_outcome_model(outcome_panel({n: monthly.loc[monthly["kpi"] == n] for n in monthly["kpi"].unique()}))
-except (ValueError, KeyError) as error:
-    reason = str(error) if isinstance(error, ValueError) else "No patient-experience scores are loaded."
+model, reason = outcome_model(da, filters.start, filters.end, filters.units, follow)
 if model is None:
     st.info(md_escape(reason))
 else:

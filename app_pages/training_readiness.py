@@ -12,6 +12,7 @@ import streamlit as st
 from access.data_access import DataAccess
 from analytics import kpis
 from analytics.catalogue import KPIS
+from components.caching import scoped_cache
 from components.downloads import audited_download
 from components.kpi_charts import readiness_figure
 from components.kpi_tiles import apply_filters, load_kpis, period_controls, scope_controls, tiles
@@ -49,27 +50,27 @@ record_filters("Training and rollout readiness", **filters.recorded(), only_upco
 names_allowed = da.can_see_individuals("employees") and da.can_see_individuals("training")
 
 
-@st.cache_data(show_spinner="Checking course completions…", ttl=900)
-def _named_gaps(username: str, version: str, follow_mergers: bool, _da: DataAccess) -> pd.DataFrame:
-    tables = {name: _da.table(name) for name in ROLLOUT_TABLES}
+@scoped_cache(show_spinner="Checking course completions…")
+def _named_gaps(da: DataAccess, as_of: pd.Timestamp, follow_mergers: bool) -> pd.DataFrame:
+    tables = {name: da.table(name) for name in ROLLOUT_TABLES}
     return kpis.readiness_gaps(
         tables["tech_rollouts"],
         tables["training"],
         tables["employees"],
-        as_of=pd.Timestamp.today().normalize(),
+        as_of=as_of,
         units=tables["units"],
         follow_mergers=follow_mergers,
     )
 
 
-@st.cache_data(show_spinner="Counting course completions…", ttl=900)
-def _gap_counts(username: str, version: str, follow_mergers: bool, _da: DataAccess) -> pd.DataFrame:
-    return _da.aggregate(
+@scoped_cache(show_spinner="Counting course completions…")
+def _gap_counts(da: DataAccess, as_of: pd.Timestamp, follow_mergers: bool) -> pd.DataFrame:
+    return da.aggregate(
         lambda t: kpis.readiness_gap_counts(
             t["tech_rollouts"],
             t["training"],
             t["employees"],
-            as_of=pd.Timestamp.today().normalize(),
+            as_of=as_of,
             units=t["units"],
             follow_mergers=follow_mergers,
         ),
@@ -80,7 +81,7 @@ def _gap_counts(username: str, version: str, follow_mergers: bool, _da: DataAcce
 
 
 if names_allowed:
-    gaps = _named_gaps(da.user.username, da.data_version(), follow, _da=da)
+    gaps = _named_gaps(da, today, follow)
     gaps = gaps.loc[gaps["unit"].isin(filters.units)]
     if upcoming_only:
         gaps = gaps.loc[gaps["days_to_go_live"] >= 0]
@@ -109,7 +110,7 @@ if names_allowed:
             filters={**filters.recorded(), "only_upcoming_go_lives": upcoming_only},
         )
 else:
-    counts = _gap_counts(da.user.username, da.data_version(), follow, _da=da)
+    counts = _gap_counts(da, today, follow)
     counts = counts.loc[counts["unit"].isin(filters.units)]
     if upcoming_only:
         counts = counts.loc[counts["days_to_go_live"] >= 0]
