@@ -11,7 +11,7 @@ import pytest
 
 from forecasting.__main__ import main
 from forecasting.plan_export import build_unit_plan, plan_sheets, plan_workbook
-from forecasting.shift_patterns import plan_coverage
+from tests.test_shift_patterns import plan_coverage
 
 
 def _census(unit: str = "ICU", weeks: int = 5) -> pd.DataFrame:
