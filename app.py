@@ -22,6 +22,7 @@ from components.session import (
     sign_out,
 )
 from components.sign_in import render_sign_in
+from components.text import md_escape, md_join
 
 st.set_page_config(page_title="Hospital workforce analytics", page_icon=":material/local_hospital:", layout="wide")
 
@@ -53,8 +54,8 @@ else:
     page = st.navigation(sections)
     with st.sidebar:
         st.caption(
-            f"Signed in as **{account.display_name}** · {ROLE_LABELS[account.role]}"
-            + (f" · units: {', '.join(sorted(account.units))}" if account.role == "dept_head" else "")
+            f"Signed in as **{md_escape(account.display_name)}** · {ROLE_LABELS[account.role]}"
+            + (f" · units: {md_join(sorted(account.units))}" if account.role == "dept_head" else "")
         )
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):
             if sign_out():

@@ -64,6 +64,16 @@ class DataAccess:
         self.user = user
         self._audit = audit
 
+    def with_audit(self, audit: AuditHook | None) -> DataAccess:
+        """The same user's reads of the same store, audited through ``audit`` instead (``components.caching``
+        captures what a cached computation read with it, to record it for every user the result is served to)."""
+        return DataAccess(self._engine, self.user, audit)
+
+    def record(self, action: str, details: dict) -> None:
+        """Append one audit entry for this user through the audit hook (nothing without a hook)."""
+        if self._audit is not None:
+            self._audit(self.user.username, action, details)
+
     # -- scope -------------------------------------------------------------------------------------------------
     def visible_units(self) -> list[str]:
         """Unit ids this user may see, sorted (only units present in the store)."""

@@ -1305,41 +1305,6 @@ def patient_experience_score(
     return out.loc[out["role"] == TOTAL].reset_index(drop=True)
 
 
-def burnout_index_average(
-    burnout: pd.DataFrame,
-    employees: pd.DataFrame | None = None,
-    freq: str = "M",
-    *,
-    value_column: str = "burnout_index",
-    date_column: str = "date",
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
-) -> pd.DataFrame:
-    """Mean burnout index of the staff scored in each period.
-
-    ``burnout`` is a per-employee frame (employee_id, ``date_column``, ``value_column``; unit/role are
-    taken from it or from ``employees``), e.g. the output of the burnout model in
-    ``forecasting/burnout.py``. Several scores of one person in a period are averaged first, so each
-    person weighs once. ``numerator`` = sum of person means, ``denominator`` = persons scored.
-    """
-    freq = check_freq(freq)
-    rows = _attach_employee(burnout, employees)
-    rows = _map_units(rows, units, follow_mergers)
-    rows["period"] = period_start(_dates(rows, date_column), freq)
-    rows["score"] = _numbers(rows, value_column)
-    rows = rows.dropna(subset=["score", "period", "person"])
-    periods = window([rows["period"]], freq, start, end)
-    if rows.empty or len(periods) == 0:
-        return _empty(freq)
-    per_person = rows.groupby(["period", "person"], observed=True).agg(
-        num=("score", "mean"), unit=("unit", "first"), role=("role", "first")
-    )
-    per_person = per_person.reset_index().assign(den=1.0)
-    return _cube(per_person, per_person, periods, freq)
-
-
 def readiness_gap_counts(
     tech_rollouts: pd.DataFrame,
     training: pd.DataFrame,

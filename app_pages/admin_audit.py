@@ -11,8 +11,8 @@ from datetime import UTC, datetime, time, timedelta
 import streamlit as st
 
 from access.audit import ACTIONS
-from components.session import current_admin, record_export, record_filters
-from data_loaders.export import to_safe_csv
+from components.downloads import audited_download
+from components.session import current_admin, record_filters
 
 MAX_ROWS = 5000
 
@@ -60,16 +60,12 @@ st.dataframe(
         "details": st.column_config.TextColumn("Details", width="large"),
     },
 )
-file_name = f"audit_trail_{start:%Y%m%d}-{end:%Y%m%d}.csv"
-st.download_button(
+audited_download(
     "Download these entries (CSV)",
-    to_safe_csv(entries),
-    file_name=file_name,
-    mime="text/csv",
+    entries,
+    f"audit_trail_{start:%Y%m%d}-{end:%Y%m%d}.csv",
+    "audit_log",
     key="audit_download",
-    icon=":material/download:",
-    on_click=record_export,
-    args=("audit_log", file_name, len(entries)),
-    kwargs={k: str(v) for k, v in filters.items() if v is not None},
+    filters=filters,
     disabled=entries.empty,
 )

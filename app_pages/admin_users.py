@@ -13,6 +13,7 @@ import streamlit as st
 from access.auth import UserError
 from access.roles import ROLE_LABELS, ROLES
 from components.session import current_access, current_admin
+from components.text import md_escape
 
 admin = current_admin()
 units_known = current_access().visible_units()
@@ -60,7 +61,7 @@ def _apply(action, success: str) -> None:
     try:
         action()
     except UserError as refused:
-        st.error(str(refused))
+        st.error(md_escape(refused))
     else:
         st.success(success)
         st.rerun()
@@ -82,7 +83,7 @@ with add_tab, st.form("add_user", clear_on_submit=True):
                 display_name=display_name.strip() or None,
                 units=units,
             ),
-            f"Added {username}.",
+            f"Added {md_escape(username)}.",
         )
 
 with change_tab:
@@ -95,18 +96,19 @@ with change_tab:
         with st.form("change_role"):
             role, units = _role_and_units("change", str(row["role"]), current_units)
             if st.form_submit_button("Save role and units", icon=":material/save:"):
-                _apply(lambda: admin.set_role(who, role, units), f"{who} is now {ROLE_LABELS[role]}.")
+                _apply(lambda: admin.set_role(who, role, units), f"{md_escape(who)} is now {ROLE_LABELS[role]}.")
         if who != admin.user.username:
             with st.form("reset_password", clear_on_submit=True):
                 new_password = st.text_input(
-                    f"New password for {who} (tell them in person; an account without one gets password sign-in)",
+                    f"New password for {md_escape(who)} "
+                    "(tell them in person; an account without one gets password sign-in)",
                     type="password",
                     key="reset_password",
                 )
                 if st.form_submit_button("Set password", icon=":material/key:"):
-                    _apply(lambda: admin.set_password(who, new_password), f"{who} has a new password.")
+                    _apply(lambda: admin.set_password(who, new_password), f"{md_escape(who)} has a new password.")
         if bool(row["active"]):
-            if st.button(f"Disable {who}", key="disable_user", icon=":material/person_off:"):
-                _apply(lambda: admin.set_active(who, False), f"{who} is disabled.")
-        elif st.button(f"Enable {who}", key="enable_user", icon=":material/person_check:"):
-            _apply(lambda: admin.set_active(who, True), f"{who} is enabled.")
+            if st.button(f"Disable {md_escape(who)}", key="disable_user", icon=":material/person_off:"):
+                _apply(lambda: admin.set_active(who, False), f"{md_escape(who)} is disabled.")
+        elif st.button(f"Enable {md_escape(who)}", key="enable_user", icon=":material/person_check:"):
+            _apply(lambda: admin.set_active(who, True), f"{md_escape(who)} is enabled.")

@@ -10,10 +10,11 @@ from pathlib import Path
 import streamlit as st
 
 from access.data_access import AccessDenied
+from components.downloads import audited_download
 from components.load_report import render_load_report
-from components.session import current_access, record_export
-from data_loaders import load_file
-from data_loaders.export import to_safe_csv
+from components.session import current_access
+from components.text import md_escape
+from data_loaders import LoadResult, load_file
 from data_loaders.schema import TABLES
 from data_loaders.settings import max_upload_mb, store_url
 from data_loaders.sources import configured_sources
@@ -23,7 +24,7 @@ da = current_access()
 try:
     saved = da.saved_mappings()
 except AccessDenied as denied:
-    st.error(str(denied))
+    st.error(md_escape(denied))
     st.stop()
 
 st.title("Data import")
@@ -35,13 +36,27 @@ st.caption(
 upload_tab, database_tab, history_tab = st.tabs(["Upload files", "From a database", "Import history"])
 
 
-def _flat_mappings(user_mapping: dict[str, str]) -> dict[str, dict[str, str]]:
-    """Saved mappings of every table plus this session's choices, for all sheets ("*")."""
-    merged: dict[str, str] = {}
-    for per_table in saved.values():
-        merged.update(per_table)
-    merged.update(user_mapping)
-    return {"*": merged} if merged else {}
+def _frozen(mappings: dict[str, dict[str, str]]) -> tuple:
+    return tuple(sorted((key, tuple(sorted(m.items()))) for key, m in mappings.items() if m))
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=16)
+def _validated(
+    sha256: str, file_name: str, version: str, chosen: tuple, saved: tuple, _data: bytes, _known_keys
+) -> LoadResult:
+    """The validation report of an upload, computed once per file content (sha256), name, data version and
+    mappings: a rerun of the page (any click) does not read and validate the file again. ``chosen``: this
+    session's choices per sheet; ``saved``: the mappings saved per table, each applied only to its own table."""
+    suffix = Path(file_name).suffix.lower() or ".csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / _safe_file_name(file_name, suffix)
+        path.write_bytes(_data)
+        return load_file(
+            path,
+            mappings={sheet: dict(m) for sheet, m in chosen},
+            table_mappings={table: dict(m) for table, m in saved},
+            known_keys=_known_keys,
+        )
 
 
 def _sources_in_secrets() -> dict | None:
@@ -82,11 +97,10 @@ def _import_result(result, file_name: str, sha256: str, key: str) -> None:
             )
         except Exception as error:  # the transaction was rolled back; say so plainly
             status.update(label="Import failed: nothing was stored", state="error")
-            st.error(f"The database refused the import, so nothing was stored. Details: {error}")
+            st.error(f"The database refused the import, so nothing was stored. Details: {md_escape(error)}")
             return
         status.update(label=f"Import #{summary.import_id} committed", state="complete")
     st.dataframe(summary.as_frame(), hide_index=True, width="stretch")
-    st.cache_data.clear()
 
 
 with upload_tab:
@@ -98,20 +112,18 @@ with upload_tab:
         help=f"Up to {max_upload_mb()} MB per file. A workbook may hold one sheet per table.",
     )
     for index, upload in enumerate(uploads or []):
-        st.subheader(upload.name)
+        st.subheader(md_escape(upload.name))
         data = upload.getvalue()
         if len(data) > max_upload_mb() * 1024 * 1024:
-            st.error(f"{upload.name} is larger than the {max_upload_mb()} MB limit and was not read.")
+            st.error(f"{md_escape(upload.name)} is larger than the {max_upload_mb()} MB limit and was not read.")
             continue
         sha256 = hashlib.sha256(data).hexdigest()
-        mapping_key = f"mapping_{sha256}"
-        user_mapping: dict[str, str] = st.session_state.setdefault(mapping_key, {})
-        suffix = Path(upload.name).suffix.lower() or ".csv"
-        with tempfile.TemporaryDirectory() as folder, st.spinner(f"Reading and validating {upload.name}…"):
-            path = Path(folder) / _safe_file_name(upload.name, suffix)
-            path.write_bytes(data)
-            result = load_file(path, mappings=_flat_mappings(user_mapping), known_keys=da.known_keys())
-        render_load_report(result, key=f"upload_{index}")
+        chosen: dict[str, dict[str, str]] = st.session_state.setdefault(f"mapping_{sha256}", {})
+        with st.spinner(f"Reading and validating {md_escape(upload.name)}…"):
+            result = _validated(
+                sha256, upload.name, da.data_version(), _frozen(chosen), _frozen(saved), data, da.known_keys()
+            )
+        render_load_report(result, key=f"upload_{index}", source=upload.name)
         unmapped = [(s.sheet, s.table, h) for s in result.sheets for h in s.unmapped]
         if unmapped:
             with st.expander(f"Map {len(unmapped)} unrecognised column(s)", expanded=False):
@@ -119,23 +131,25 @@ with upload_tab:
                     "Choose what each column holds. Apply re-reads the file; Save also remembers the choice "
                     "for future uploads."
                 )
-                choices: dict[str, tuple[str, str]] = {}
+                choices: list[tuple[str, str, str, str]] = []  # sheet, table, header, column
                 for sheet, table, header in unmapped:
                     options = ["(ignore)"] + (TABLES[table].column_names if table in TABLES else [])
-                    choice = st.selectbox(f"{sheet} · '{header}'", options, key=f"map_{sha256}_{sheet}_{header}")
+                    label = f"{md_escape(sheet)} · '{md_escape(header)}'"
+                    choice = st.selectbox(label, options, key=f"map_{sha256}_{sheet}_{header}")
                     if choice != "(ignore)":
-                        choices[header] = (table, choice)
+                        choices.append((sheet, table, header, choice))
                 apply_col, save_col = st.columns(2)
                 if apply_col.button("Apply mapping", key=f"apply_{sha256}"):
-                    user_mapping.update({h: c for h, (_, c) in choices.items()})
+                    for sheet, _table, header, column in choices:
+                        chosen.setdefault(sheet, {})[header] = column
                     st.rerun()
                 if save_col.button("Apply and save for future uploads", key=f"save_{sha256}"):
-                    for header, (table, column) in choices.items():
+                    for sheet, table, header, column in choices:
                         try:
                             da.save_mapping(table, header, column)
                         except StoreError as error:
-                            st.error(str(error))
-                    user_mapping.update({h: c for h, (_, c) in choices.items()})
+                            st.error(md_escape(error))
+                        chosen.setdefault(sheet, {})[header] = column
                     st.rerun()
         _import_result(result, upload.name, sha256, key=f"upload_{index}_{sha256[:8]}")
 
@@ -204,18 +218,10 @@ with history_tab:
                 try:
                     da.rollback_import(int(target))
                 except StoreError as error:
-                    st.error(str(error))
+                    st.error(md_escape(error))
                 else:
-                    st.cache_data.clear()
-                    st.session_state["import_flash"] = f"Import #{target} ({names[target]}) was rolled back."
+                    st.session_state["import_flash"] = f"Import #{target} ({md_escape(names[target])}) was rolled back."
                     st.rerun()
-        st.download_button(
-            "Download the import history (CSV)",
-            to_safe_csv(history),
-            file_name="import_history.csv",
-            mime="text/csv",
-            key="history_download",
-            on_click=record_export,
-            args=("import history", "import_history.csv", len(history)),
-            icon=":material/download:",
+        audited_download(
+            "Download the import history (CSV)", history, "import_history.csv", "import history", key="history_download"
         )

@@ -12,14 +12,45 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from access.data_access import DataAccess
 from analytics.board_report import AREAS, board_report_xlsx
 from analytics.catalogue import KPIS
 from analytics.kpis import TOTAL
-from analytics.outcomes import CAUTION, DRIVERS, OUTCOME, fit_outcome_model, outcome_panel
+from analytics.outcomes import CAUTION, DRIVERS, OUTCOME, OutcomeModel, fit_outcome_model, outcome_panel
 from analytics.reference_benchmarks import benchmark_for
+from components.caching import scoped_cache
+from components.downloads import audited_download
 from components.kpi_charts import drivers_figure, trend_figure
-from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
-from components.session import current_access, record_export
+from components.kpi_tiles import (
+    KpiFilters,
+    apply_filters,
+    benchmarks,
+    load_kpis,
+    period_controls,
+    scope_controls,
+    tiles,
+)
+from components.session import current_access, record_filters
+from components.text import md_escape
+
+
+@scoped_cache(show_spinner="Fitting the outcome model…")
+def outcome_model(
+    da: DataAccess, start: pd.Timestamp, end: pd.Timestamp, units: tuple[str, ...], follow_mergers: bool
+) -> tuple[OutcomeModel | None, str]:
+    """The outcome model over the monthly KPIs of ``units`` in [start, end], or None and the reason it cannot be
+    fitted (cached by components.caching, so a rerun does not refit it)."""
+    outcome_kpis = [OUTCOME, *[d.column for d in DRIVERS]]
+    monthly = load_kpis(da, outcome_kpis, "M", follow_mergers)
+    monthly = apply_filters(monthly, KpiFilters("M", start, end, units, follow_mergers))
+    try:
+        panel = outcome_panel({n: monthly.loc[monthly["kpi"] == n] for n in monthly["kpi"].unique()})
+        return fit_outcome_model(panel), ""
+    except ValueError as error:
+        return None, str(error)
+    except KeyError:
+        return None, "No patient-experience scores are loaded."
+
 
 da = current_access()
 st.title("Executive overview")
@@ -32,6 +63,7 @@ freq, follow = period_controls("exec")
 everything = load_kpis(da, list(KPIS), freq, follow)
 filters = scope_controls(da, "exec", everything, freq, follow)
 frame = apply_filters(everything, filters)
+record_filters("Executive overview", **filters.recorded())
 
 for area in AREAS:
     names = [n for n, spec in KPIS.items() if spec.area == area]
@@ -62,19 +94,9 @@ else:
 
 st.divider()
 st.subheader("Patient experience and staffing")
-outcome_kpis = [OUTCOME, *[d.column for d in DRIVERS]]
-monthly_all = everything if freq == "M" else load_kpis(da, outcome_kpis, "M", follow)
-monthly = apply_filters(
-    monthly_all.loc[monthly_all["kpi"].isin(outcome_kpis)],
-    type(filters)("M", filters.start, filters.end, filters.units, follow),
-)
-model, reason = None, ""
-try:
-    model = fit_outcome_model(outcome_panel({n: monthly.loc[monthly["kpi"] == n] for n in monthly["kpi"].unique()}))
-except (ValueError, KeyError) as error:
-    reason = str(error) if isinstance(error, ValueError) else "No patient-experience scores are loaded."
+model, reason = outcome_model(da, filters.start, filters.end, filters.units, follow)
 if model is None:
-    st.info(reason)
+    st.info(md_escape(reason))
 else:
     for sentence in model.sentences:
         st.markdown(f"- {sentence}")
@@ -90,7 +112,7 @@ else:
 st.divider()
 st.subheader("Board report")
 scope = "all units" if len(filters.units) == len(da.visible_units()) else ", ".join(filters.units)
-st.download_button(
+audited_download(
     "Download board report (XLSX)",
     lambda: board_report_xlsx(
         frame,
@@ -100,11 +122,10 @@ st.download_button(
         scope=f"{scope} · {filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}",
         generated=datetime.now(),
     ),
-    file_name=f"board_report_{pd.Timestamp.today():%Y%m%d}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/download:",
+    f"board_report_{pd.Timestamp.today():%Y%m%d}.xlsx",
+    "board report",
     key="exec_board_report",
-    on_click=record_export,
-    args=("board report", "board_report.xlsx", len(frame)),
+    filters=filters.recorded(),
+    rows=len(frame),
 )
 st.caption(f"One sheet per area; the totals row is labelled '{TOTAL}'. Cells are written as values, never formulas.")

@@ -7,9 +7,11 @@ import re
 import pandas as pd
 import streamlit as st
 
-from access.data_access import AccessDenied
+from access.data_access import AccessDenied, DataAccess
 from access.roles import ROLE_LABELS
+from components.caching import scoped_cache
 from components.session import current_access
+from components.text import md_join
 from data_loaders.schema import TABLES
 
 da = current_access()
@@ -26,9 +28,9 @@ st.write(
 )
 
 
-@st.cache_data(show_spinner=False, ttl=300)
-def loaded_rows(username: str, version: str) -> pd.DataFrame:
-    """Rows per table visible to the user (keyed by user and data version)."""
+@scoped_cache()
+def loaded_rows(da: DataAccess) -> pd.DataFrame:
+    """Rows per table visible to the user's scope (components.caching: role, units, data version)."""
     rows = []
     for name, spec in TABLES.items():
         try:
@@ -43,6 +45,6 @@ def loaded_rows(username: str, version: str) -> pd.DataFrame:
 
 units = da.visible_units()
 st.metric("Units in your scope", len(units))
-st.caption(", ".join(units) if units else "No units loaded yet.")
+st.caption(md_join(units) if units else "No units loaded yet.")
 st.subheader("Data loaded")
-st.dataframe(loaded_rows(da.user.username, da.data_version()), hide_index=True, width="stretch")
+st.dataframe(loaded_rows(da), hide_index=True, width="stretch")

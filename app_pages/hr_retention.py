@@ -15,10 +15,11 @@ import streamlit as st
 
 from access.data_access import AccessDenied
 from components import risk_charts
+from components.downloads import audited_download
 from components.risk_cache import cache_scope, data_end, retention_view_for
 from components.risk_views import may_see_individual_risk
-from components.session import current_access, record_export
-from data_loaders.export import to_safe_csv
+from components.session import current_access
+from components.text import md_escape
 from retention.features import LONG_WEEKS
 
 da = current_access()
@@ -100,15 +101,13 @@ st.dataframe(
         "tenure_years": st.column_config.NumberColumn("Tenure (years)", format="%.1f"),
     },
 )
-st.download_button(
+audited_download(
     "Download watch list (CSV)",
-    to_safe_csv(watch_table),
-    file_name=f"watch_list_{as_of:%Y-%m-%d}.csv",
-    mime="text/csv",
+    watch_table,
+    f"watch_list_{as_of:%Y-%m-%d}.csv",
+    "retention watch list",
     key="watch_download",
-    on_click=record_export,
-    args=("retention watch list", f"watch_list_{as_of:%Y-%m-%d}.csv", len(watch_table)),
-    icon=":material/download:",
+    filters={"as_of": as_of, "units": unit_choice, "min_index": min_index, "top": top_n},
 )
 
 # -- what-if -------------------------------------------------------------------------------------------------------
@@ -131,7 +130,7 @@ if submitted and unit:
     )
     r1, r2 = st.columns(2)
     r1.metric(
-        f"Mean burnout index, {unit} ({result.employees} people)",
+        f"Mean burnout index, {md_escape(unit)} ({result.employees} people)",
         f"{result.burnout_after:.1f}",
         f"{result.burnout_change:+.1f}",
         delta_color="inverse",

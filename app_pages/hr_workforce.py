@@ -12,10 +12,10 @@ import streamlit as st
 from analytics.catalogue import KPIS
 from analytics.kpis import TOTAL
 from analytics.reference_benchmarks import benchmark_for
+from components.downloads import audited_download
 from components.kpi_charts import trend_figure
 from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
-from components.session import current_access, record_export
-from data_loaders.export import to_safe_csv
+from components.session import current_access, record_filters
 
 WORKFORCE_KPIS = [
     "headcount",
@@ -39,6 +39,7 @@ freq, follow = period_controls("hr")
 everything = load_kpis(da, WORKFORCE_KPIS, freq, follow)
 filters = scope_controls(da, "hr", everything, freq, follow)
 frame = apply_filters(everything, filters)
+record_filters("Workforce overview", **filters.recorded())
 
 tiles(frame, WORKFORCE_KPIS, freq)
 
@@ -68,13 +69,11 @@ else:
         "(sensitive KPIs)."
     )
     export = frame.assign(label=frame["kpi"].map(lambda k: KPIS[k].label))
-    st.download_button(
+    audited_download(
         "Download these KPIs (CSV)",
-        lambda: to_safe_csv(export),
-        file_name=f"workforce_kpis_{pd.Timestamp.today():%Y%m%d}.csv",
-        mime="text/csv",
-        icon=":material/download:",
+        export,
+        f"workforce_kpis_{pd.Timestamp.today():%Y%m%d}.csv",
+        "workforce KPIs",
         key="hr_download",
-        on_click=record_export,
-        args=("workforce KPIs", "workforce_kpis.csv", len(export)),
+        filters=filters.recorded(),
     )

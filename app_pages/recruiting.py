@@ -14,10 +14,11 @@ from access.data_access import DataAccess
 from analytics import kpis, recruiting
 from analytics.catalogue import KPIS
 from analytics.reference_benchmarks import benchmark_for
+from components.caching import scoped_cache
+from components.downloads import audited_download
 from components.kpi_charts import pipeline_figure, trend_figure
 from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
-from components.session import current_access, record_export
-from data_loaders.export import to_safe_csv
+from components.session import current_access, record_filters
 
 RECRUITING_KPIS = ["vacancy_rate", "time_to_fill"]
 
@@ -29,19 +30,20 @@ freq, follow = period_controls("recruiting")
 everything = load_kpis(da, RECRUITING_KPIS, freq, follow)
 filters = scope_controls(da, "recruiting", everything, freq, follow)
 frame = apply_filters(everything, filters)
+record_filters("Recruiting", **filters.recorded())
 tiles(frame, RECRUITING_KPIS, freq, per_row=2)
 
 as_of = pd.Timestamp.today().normalize()
 
 
-@st.cache_data(show_spinner=False, ttl=900)
-def _requisitions(username: str, version: str, _da: DataAccess) -> pd.DataFrame:
-    return _da.table("requisitions")
+@scoped_cache()
+def _requisitions(da: DataAccess) -> pd.DataFrame:
+    return da.table("requisitions")
 
 
-@st.cache_data(show_spinner="Matching skills…", ttl=900)
-def _skills(username: str, version: str, day: pd.Timestamp, _da: DataAccess) -> pd.DataFrame:
-    return _da.aggregate(
+@scoped_cache(show_spinner="Matching skills…")
+def _skills(da: DataAccess, day: pd.Timestamp) -> pd.DataFrame:
+    return da.aggregate(
         lambda t: recruiting.skills_gap(t["requisitions"], t["employees"], t["training"], day),
         tables=["requisitions", "employees", "training"],
         value_columns=["staff_with_skill", "hospital_staff_with_skill"],
@@ -49,7 +51,7 @@ def _skills(username: str, version: str, day: pd.Timestamp, _da: DataAccess) -> 
     )
 
 
-requisitions = _requisitions(da.user.username, da.data_version(), _da=da)
+requisitions = _requisitions(da)
 requisitions = requisitions.loc[requisitions["unit"].isin(filters.units)]
 
 st.subheader(f"Open requisitions on {as_of:%Y-%m-%d}")
@@ -88,7 +90,7 @@ st.plotly_chart(
 )
 
 st.subheader("Skills the open roles need")
-skills = _skills(da.user.username, da.data_version(), as_of, _da=da)
+skills = _skills(da, as_of)
 skills = skills.loc[skills["unit"].isin(filters.units)]
 if skills.empty:
     st.info("The open requisitions list no required skills.")
@@ -108,13 +110,11 @@ else:
         "Skills on staff: licence/role, completed courses and their categories, EMR proficiency (proficient or "
         "super-user) and telemedicine certification; matched case-insensitively."
     )
-st.download_button(
+audited_download(
     "Download open requisitions (CSV)",
-    lambda: to_safe_csv(open_now),
-    file_name=f"open_requisitions_{as_of:%Y%m%d}.csv",
-    mime="text/csv",
-    icon=":material/download:",
+    open_now,
+    f"open_requisitions_{as_of:%Y%m%d}.csv",
+    "open requisitions",
     key="recruiting_download",
-    on_click=record_export,
-    args=("open requisitions", "open_requisitions.csv", len(open_now)),
+    filters={**filters.recorded(), "as_of": f"{as_of:%Y-%m-%d}"},
 )

@@ -12,10 +12,11 @@ import streamlit as st
 from access.data_access import DataAccess
 from analytics import kpis
 from analytics.catalogue import KPIS
+from components.caching import scoped_cache
+from components.downloads import audited_download
 from components.kpi_charts import readiness_figure
 from components.kpi_tiles import apply_filters, load_kpis, period_controls, scope_controls, tiles
-from components.session import current_access, record_export
-from data_loaders.export import to_safe_csv
+from components.session import current_access, record_filters
 
 TRAINING_KPIS = ["training_compliance", "rollout_training_compliance", "rollout_readiness"]
 ROLLOUT_TABLES = ["tech_rollouts", "training", "employees", "units"]
@@ -45,30 +46,31 @@ else:
 st.subheader("Who is not ready")
 today = pd.Timestamp.today().normalize()
 upcoming_only = st.toggle("Only go-lives still ahead", value=False, key="training_upcoming")
+record_filters("Training and rollout readiness", **filters.recorded(), only_upcoming_go_lives=upcoming_only)
 names_allowed = da.can_see_individuals("employees") and da.can_see_individuals("training")
 
 
-@st.cache_data(show_spinner="Checking course completions…", ttl=900)
-def _named_gaps(username: str, version: str, follow_mergers: bool, _da: DataAccess) -> pd.DataFrame:
-    tables = {name: _da.table(name) for name in ROLLOUT_TABLES}
+@scoped_cache(show_spinner="Checking course completions…")
+def _named_gaps(da: DataAccess, as_of: pd.Timestamp, follow_mergers: bool) -> pd.DataFrame:
+    tables = {name: da.table(name) for name in ROLLOUT_TABLES}
     return kpis.readiness_gaps(
         tables["tech_rollouts"],
         tables["training"],
         tables["employees"],
-        as_of=pd.Timestamp.today().normalize(),
+        as_of=as_of,
         units=tables["units"],
         follow_mergers=follow_mergers,
     )
 
 
-@st.cache_data(show_spinner="Counting course completions…", ttl=900)
-def _gap_counts(username: str, version: str, follow_mergers: bool, _da: DataAccess) -> pd.DataFrame:
-    return _da.aggregate(
+@scoped_cache(show_spinner="Counting course completions…")
+def _gap_counts(da: DataAccess, as_of: pd.Timestamp, follow_mergers: bool) -> pd.DataFrame:
+    return da.aggregate(
         lambda t: kpis.readiness_gap_counts(
             t["tech_rollouts"],
             t["training"],
             t["employees"],
-            as_of=pd.Timestamp.today().normalize(),
+            as_of=as_of,
             units=t["units"],
             follow_mergers=follow_mergers,
         ),
@@ -79,7 +81,7 @@ def _gap_counts(username: str, version: str, follow_mergers: bool, _da: DataAcce
 
 
 if names_allowed:
-    gaps = _named_gaps(da.user.username, da.data_version(), follow, _da=da)
+    gaps = _named_gaps(da, today, follow)
     gaps = gaps.loc[gaps["unit"].isin(filters.units)]
     if upcoming_only:
         gaps = gaps.loc[gaps["days_to_go_live"] >= 0]
@@ -99,18 +101,16 @@ if names_allowed:
                 "missing_courses": "Missing courses",
             },
         )
-        st.download_button(
+        audited_download(
             "Download the list (CSV)",
-            lambda: to_safe_csv(shown),
-            file_name=f"not_ready_{today:%Y%m%d}.csv",
-            mime="text/csv",
-            icon=":material/download:",
+            shown,
+            f"not_ready_{today:%Y%m%d}.csv",
+            "staff not ready for go-live",
             key="training_download",
-            on_click=record_export,
-            args=("staff not ready for go-live", "not_ready.csv", len(shown)),
+            filters={**filters.recorded(), "only_upcoming_go_lives": upcoming_only},
         )
 else:
-    counts = _gap_counts(da.user.username, da.data_version(), follow, _da=da)
+    counts = _gap_counts(da, today, follow)
     counts = counts.loc[counts["unit"].isin(filters.units)]
     if upcoming_only:
         counts = counts.loc[counts["days_to_go_live"] >= 0]

@@ -8,15 +8,15 @@ data-access layer.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import pandas as pd
 import streamlit as st
 
 from access.data_access import AccessDenied, DataAccess
+from components.caching import scoped_cache
+from components.downloads import audited_download
 from components.forecast_charts import forecast_figure, heatmap_figure, pattern_figure, staffing_gap_figure
-from components.session import current_access, record_export
+from components.session import current_access, record_filters
+from components.text import md_escape
 from forecasting.models import MODEL_LABELS
 from forecasting.plan_export import UnitPlan, build_unit_plan, plan_workbook, weekly_profile
 from forecasting.staffing import weekday_hour_table
@@ -30,63 +30,26 @@ SERVICE_LEVEL_LABELS = {
 USUAL_PATTERN_WEEKS = 8
 
 
-@st.cache_resource(show_spinner=False)
-def _plan_cache() -> tuple[OrderedDict, threading.Lock]:
-    """Plans shared across sessions, newest last (at most PLAN_CACHE_SIZE). A plain LRU rather than st.cache_data
-    because building a plan draws a progress bar, which st.cache_data cannot replay."""
-    return OrderedDict(), threading.Lock()
-
-
-PLAN_CACHE_SIZE = 64
-
-
+@scoped_cache()
 def load_plan(
+    da: DataAccess,
     unit: str,
     horizon_days: int,
     service_level: str,
     patients_per_rn: float,
     patients_per_cna: float | None,
     hppd: float | None,
-    with_schedule: bool,
-    data_version: str,
-    _da: DataAccess,
-    _progress=None,
 ) -> UnitPlan:
-    """The unit's plan, cached on small inputs (unit, horizon, service level, staffing rule, schedule, data version)."""
-    key = (unit, horizon_days, service_level, patients_per_rn, patients_per_cna, hppd, with_schedule, data_version)
-    plans, lock = _plan_cache()
-    with lock:
-        if key in plans:
-            plans.move_to_end(key)
-            return plans[key]
-    plan = _build_plan(
-        unit, horizon_days, service_level, patients_per_rn, patients_per_cna, hppd, with_schedule, _da, _progress
-    )
-    with lock:
-        plans[key] = plan
-        while len(plans) > PLAN_CACHE_SIZE:
-            plans.popitem(last=False)
-    return plan
+    """The unit's forecast and staffing plan (components.caching: scope, data version and these arguments).
 
-
-def _build_plan(
-    unit: str,
-    horizon_days: int,
-    service_level: str,
-    patients_per_rn: float,
-    patients_per_cna: float | None,
-    hppd: float | None,
-    with_schedule: bool,
-    _da: DataAccess,
-    _progress=None,
-) -> UnitPlan:
-    units = _da.table("units", units=[unit])
+    The schedule comparison is included when the user's role may read shifts (the role is in the cache key)."""
+    units = da.table("units", units=[unit])
     row = units.iloc[0]
-    census = _da.table("census", units=[unit])
+    census = da.table("census", units=[unit])
     shifts = None
-    if with_schedule and not census.empty:
+    if da.can_see_individuals("shifts") and not census.empty:
         since = pd.Timestamp(census["timestamp"].max()) - pd.Timedelta(weeks=USUAL_PATTERN_WEEKS, days=1)
-        shifts = _da.table("shifts", units=[unit], start=since)
+        shifts = da.table("shifts", units=[unit], start=since)
     standard = standard_for(row["unit_type"]).with_overrides(
         patients_per_rn=patients_per_rn, patients_per_cna=patients_per_cna, hppd=hppd
     )
@@ -100,7 +63,6 @@ def _build_plan(
         standard=standard,
         weeks=USUAL_PATTERN_WEEKS,
         opened=row["opened"],
-        progress=_progress,
     )
 
 
@@ -133,8 +95,8 @@ closed = units_table.at[unit, "closed"]
 if pd.notna(closed):
     merged = units_table.at[unit, "merged_into"]
     st.warning(
-        f"{names[unit]} closed on {pd.Timestamp(closed):%Y-%m-%d}"
-        + (f" and merged into {merged}; open that unit for current demand." if pd.notna(merged) else ".")
+        f"{md_escape(names[unit])} closed on {pd.Timestamp(closed):%Y-%m-%d}"
+        + (f" and merged into {md_escape(merged)}; open that unit for current demand." if pd.notna(merged) else ".")
         + " The forecast below continues its last history and is shown for reference only."
     )
 
@@ -161,29 +123,22 @@ with st.expander("Staffing rule for this unit"):
         key=f"uf_hppd_{unit}",
     )
 
-with_schedule = da.can_see_individuals("shifts")
+plan_filters = {
+    "unit": unit,
+    "horizon_days": int(horizon),
+    "staff_for": level,
+    "patients_per_rn": per_rn,
+    "patients_per_cna": per_cna,
+    "hppd_target": hppd,
+}
+record_filters("Forecast and staffing", **plan_filters)
+
 with st.status("Preparing the forecast and staffing plan…", expanded=False) as status:
-    bar = st.progress(0.0)
-
-    def show_progress(fraction: float, message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
-
     try:
-        plan = load_plan(
-            unit,
-            int(horizon),
-            level,
-            float(per_rn),
-            float(per_cna) or None,
-            float(hppd) or None,
-            with_schedule,
-            da.data_version(),
-            da,
-            show_progress,
-        )
+        plan = load_plan(da, unit, int(horizon), level, float(per_rn), float(per_cna) or None, float(hppd) or None)
     except (ValueError, AccessDenied) as error:
         status.update(label="No forecast for this unit", state="error", expanded=True)
-        st.error(f"{names[unit]}: {error}")
+        st.error(f"{md_escape(names[unit])}: {md_escape(error)}")
         st.stop()
     status.update(label="Forecast and plan ready", state="complete")
 
@@ -229,7 +184,7 @@ if plan.scheduled is None:
         "the staff needed and the recommended pattern below are computed from the forecast alone."
     )
 else:
-    st.caption(f"Scheduled staff: {plan.schedule_source}.")
+    st.caption(f"Scheduled staff: {md_escape(plan.schedule_source)}.")
     metrics = st.columns(max(1, len(roles)))
     for column, role in zip(metrics, roles, strict=False):
         row = plan.summary.loc[role]
@@ -294,12 +249,12 @@ for tab, role in zip(st.tabs([f"{r} pattern" for r in plan.plans] or ["Pattern"]
         if not result.optimal:
             st.warning(f"The optimiser stopped before proving this pattern optimal ({result.status}).")
 
-st.download_button(
+audited_download(
     "Download the plan (XLSX)",
-    data=plan_workbook(plan),
-    file_name=f"staffing_plan_{unit}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click=record_export,
-    args=("staffing plan", f"staffing_plan_{unit}.xlsx", len(plan.demand.forecast)),
+    lambda: plan_workbook(plan),
+    f"staffing_plan_{unit}.xlsx",
+    "staffing plan",
     key="uf_download",
+    filters=plan_filters,
+    rows=len(plan.demand.forecast),
 )

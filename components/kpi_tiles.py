@@ -18,6 +18,7 @@ from analytics import catalogue
 from analytics.catalogue import KPIS, KpiSpec, hospital_series
 from analytics.kpis import TOTAL
 from analytics.reference_benchmarks import benchmark_for, load_benchmarks
+from components.caching import scoped_cache
 
 FREQ_LABELS = {"M": "Month", "Q": "Quarter", "Y": "Year"}
 
@@ -31,6 +32,16 @@ class KpiFilters:
     end: pd.Timestamp
     units: tuple[str, ...]
     follow_mergers: bool
+
+    def recorded(self) -> dict[str, object]:
+        """The filters as the audit trail records them (page views and exports)."""
+        return {
+            "period": FREQ_LABELS[self.freq],
+            "from": f"{self.start:%Y-%m-%d}",
+            "to": f"{self.end:%Y-%m-%d}",
+            "units": list(self.units),
+            "follow_mergers": self.follow_mergers,
+        }
 
 
 def period_controls(key: str) -> tuple[str, bool]:
@@ -76,43 +87,26 @@ def scope_controls(
 
 
 def load_kpis(da: DataAccess, names: list[str], freq: str, follow_mergers: bool) -> pd.DataFrame:
-    """Stacked tidy KPI frame (``kpi`` column, ``suppressed`` flag) for the user, cached per data version.
+    """Stacked tidy KPI frame (``kpi`` column, ``suppressed`` flag) for the user.
 
-    The cache key is the user's role and unit scope (what the data layer lets them see), not their name, so
-    every executive shares one computation.
+    Cached by :mod:`components.caching` (role, units, data version, arguments): every executive shares one
+    computation, and each one's aggregate reads are recorded in the audit trail under their own name.
 
     KPIs over non-sensitive tables are computed in one aggregate call; KPIs that read sensitive tables are
     computed in one call per set of tables (eNPS and pulse average share one), with ``kpi`` as a suppression
     dimension so complementary suppression never mixes two KPIs' rows.
     """
-    user = da.user
-    return _load_kpis(
-        user.role,
-        tuple(sorted(user.units or ())),
-        da.data_version(),
-        tuple(names),
-        freq,
-        follow_mergers,
-        _da=da,
-    )
+    return _load_kpis(da, tuple(names), freq, follow_mergers)
 
 
-@st.cache_data(show_spinner="Computing KPIs…", ttl=900, max_entries=64)
-def _load_kpis(
-    role: str,
-    units: tuple[str, ...],
-    version: str,
-    names: tuple[str, ...],
-    freq: str,
-    follow_mergers: bool,
-    _da: DataAccess,
-) -> pd.DataFrame:
+@scoped_cache(show_spinner="Computing KPIs…")
+def _load_kpis(da: DataAccess, names: tuple[str, ...], freq: str, follow_mergers: bool) -> pd.DataFrame:
     plain = [n for n in names if not set(KPIS[n].tables) & SENSITIVE_TABLES]
     sensitive = [n for n in names if n not in plain]
     parts = []
     if plain:
         parts.append(
-            _da.aggregate(
+            da.aggregate(
                 lambda t: catalogue.compute_many(plain, t, freq, follow_mergers),
                 tables=catalogue.tables_for(plain),
                 value_columns=catalogue.VALUE_COLUMNS,
@@ -123,7 +117,7 @@ def _load_kpis(
         by_tables.setdefault(tuple(catalogue.tables_for([name])), []).append(name)
     for tables, group in by_tables.items():
         parts.append(
-            _da.aggregate(
+            da.aggregate(
                 lambda t, g=group: catalogue.compute_many(g, t, freq, follow_mergers),
                 tables=list(tables),
                 value_columns=catalogue.VALUE_COLUMNS,

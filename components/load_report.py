@@ -5,14 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.session import record_export
-from data_loaders.export import to_safe_csv
+from components.downloads import audited_download
 
 
-def render_load_report(result, key: str) -> None:
+def render_load_report(result, key: str, source: str = "") -> None:
     """Per-sheet summary, rejected rows with sheet/row/column/reason, and a CSV download of the problems.
 
-    ``result`` is a :class:`data_loaders.LoadResult`.
+    ``result`` is a :class:`data_loaders.LoadResult`; ``source`` (the file name) is recorded with the download.
     """
     sheets = pd.DataFrame(
         [
@@ -51,13 +50,11 @@ def render_load_report(result, key: str) -> None:
         width="stretch",
         height=min(400, 40 + 35 * len(problems)),
     )
-    st.download_button(
+    audited_download(
         "Download the problem report (CSV)",
-        data=to_safe_csv(problems),
-        file_name="import_problems.csv",
-        mime="text/csv",
+        problems,
+        "import_problems.csv",
+        "import problem report",
         key=f"{key}_problems_download",
-        on_click=record_export,
-        args=("import problem report", "import_problems.csv", len(problems)),
-        icon=":material/download:",
+        filters={"source": source} if source else None,
     )

@@ -16,6 +16,7 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
@@ -27,6 +28,7 @@ from access import audit, auth, oidc
 from access.auth import Account, Administration
 from access.bootstrap import load_sample_hospital, open_store, sample_end, sample_scale, should_bootstrap_sample
 from access.data_access import AccessDenied, DataAccess
+from components.text import md_escape
 from data_loaders.store import is_empty
 
 SESSION_TIMEOUT_MINUTES = 30
@@ -68,7 +70,9 @@ def ensure_sample_loaded() -> None:
                 rows = load_sample_hospital(engine, scale=sample_scale(), end=sample_end(), progress=progress)
             except Exception as error:  # a bug in the generator must read as a message, not a traceback
                 status.update(label="The sample hospital could not be loaded", state="error", expanded=True)
-                st.error(f"Nothing was stored. Set HOSPITAL_SAMPLE_END to an earlier date or report this: {error}")
+                st.error(
+                    "Nothing was stored. Set HOSPITAL_SAMPLE_END to an earlier date or report this: " + md_escape(error)
+                )
                 st.stop()
             status.update(label=f"Sample hospital loaded: {rows:,} rows", state="complete", expanded=False)
 
@@ -263,8 +267,22 @@ def current_admin() -> Administration:
     try:
         return Administration(get_engine(), account.context())
     except AccessDenied as denied:
-        st.error(str(denied))
+        st.error(md_escape(denied))
         st.stop()
+
+
+def audit_filters(filters: Mapping[str, object] | None) -> dict[str, object]:
+    """Filters as the audit trail stores them (page views and exports): collections as sorted lists of text, other
+    values as text; None values are left out."""
+    shown: dict[str, object] = {}
+    for name, value in (filters or {}).items():
+        if value is None:
+            continue
+        if isinstance(value, (set, frozenset, list, tuple)):
+            shown[name] = sorted(str(v) for v in value)
+        else:
+            shown[name] = str(value)
+    return shown
 
 
 def record_filters(page: str, **filters: object) -> None:
@@ -275,22 +293,9 @@ def record_filters(page: str, **filters: object) -> None:
     account = current_account()
     if account is None:
         return
-    shown = {k: (sorted(v) if isinstance(v, (set, frozenset, list, tuple)) else v) for k, v in filters.items()}
+    shown = audit_filters(filters)
     memory = st.session_state.setdefault("_recorded_filters", {})
     if memory.get(page) == shown:
         return
     memory[page] = shown
     audit.record(get_engine(), account.username, "page_view", {"page": page, "filters": shown})
-
-
-def record_export(what: str, file_name: str, rows: int, **filters: object) -> None:
-    """Audit a download (``export``) by the signed-in user; use as a download button's ``on_click`` callback:
-    ``st.download_button(..., on_click=record_export, args=("watch list", name, len(frame)))``."""
-    account = st.session_state.get("account")
-    if account is not None:
-        audit.record(
-            get_engine(),
-            account.username,
-            "export",
-            {"what": what, "file_name": file_name, "rows": rows, "filters": filters},
-        )

@@ -88,6 +88,7 @@ def load_file(
     path: str | Path,
     *,
     mappings: dict[str, dict[str, str]] | None = None,
+    table_mappings: dict[str, dict[str, str]] | None = None,
     table_hint: str | None = None,
     known_keys: dict[str, set] | None = None,
     today: dt.date | None = None,
@@ -95,6 +96,8 @@ def load_file(
     """Read, map and validate a CSV or XLSX file.
 
     ``mappings``: per sheet name (or ``"*"``) source header -> canonical column (``""`` ignores it).
+    ``table_mappings``: per canonical table, source header -> column (the mappings users saved for that table);
+    they help detect and map only sheets of their own table, never another's.
     ``table_hint`` forces the table of every sheet. ``known_keys``: natural-key values already in
     the store per table (``{"units": {...}, "employees": {...}}``) for reference checks; ``None``
     checks references within the file only. ``today`` (default: today in the hospital time zone)
@@ -107,7 +110,7 @@ def load_file(
     for p in read_problems:
         prepared.problems.append(_problem("", p.sheet, p.row, p.column, p.value, p.reason, p.severity))
     for raw in raw_sheets:
-        _prepare_sheet(raw, mappings, table_hint, prepared)
+        _prepare_sheet(raw, mappings, table_hint, prepared, table_mappings)
     return _validate(prepared, known_keys, today)
 
 
@@ -134,6 +137,7 @@ def _prepare_frame(
     table_hint: str | None = None,
     first_data_row: int = 2,
     mappings: dict[str, dict[str, str]] | None = None,
+    table_mappings: dict[str, dict[str, str]] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     header_row: int = 1,
@@ -151,7 +155,9 @@ def _prepare_frame(
     data["source_sheet"] = name
     report = SheetReport(name, "", header_row, encoding, delimiter, len(data))
     if data.empty:
-        report.table = table_hint or mapping.detect_table(headers, name, _overrides(mappings, name)) or ""
+        report.table = (
+            table_hint or mapping.detect_table(headers, name, _overrides(mappings, name), table_mappings) or ""
+        )
         prepared.reports.append(report)
         prepared.problems.append(
             _problem(
@@ -170,7 +176,7 @@ def _prepare_frame(
         _prepare_format(fmt, name, data, headers, report, prepared)
         return
     overrides = _overrides(mappings, name)
-    table = table_hint or mapping.detect_table(headers, name, overrides)
+    table = table_hint or mapping.detect_table(headers, name, overrides, table_mappings)
     if table is None:
         report.unmapped = list(headers)
         prepared.reports.append(report)
@@ -187,7 +193,7 @@ def _prepare_frame(
             )
         )
         return
-    cols = mapping.map_columns(headers, table, overrides)
+    cols = mapping.map_columns(headers, table, {**(table_mappings or {}).get(table, {}), **overrides})
     report.table, report.mapping, report.unmapped = table, cols.mapping, cols.unmapped
     prepared.reports.append(report)
     for header, reason in cols.notes:
@@ -246,7 +252,11 @@ def _unique_headers(headers: list[str]) -> list[str]:
 
 
 def _prepare_sheet(
-    raw: RawSheet, mappings: dict[str, dict[str, str]] | None, table_hint: str | None, prepared: _Prepared
+    raw: RawSheet,
+    mappings: dict[str, dict[str, str]] | None,
+    table_hint: str | None,
+    prepared: _Prepared,
+    table_mappings: dict[str, dict[str, str]] | None = None,
 ) -> None:
     grid = raw.grid
     nonblank = grid.ne("").any(axis=1) if not grid.empty else pd.Series(dtype=bool)
@@ -279,6 +289,7 @@ def _prepare_sheet(
         prepared,
         table_hint=table_hint,
         mappings=mappings,
+        table_mappings=table_mappings,
         encoding=raw.encoding,
         delimiter=raw.delimiter,
         header_row=header_row,

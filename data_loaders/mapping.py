@@ -119,8 +119,16 @@ def find_header_row(grid: pd.DataFrame, table: str | None = None) -> int:
     return best if best_score else (first_nonempty or 0)
 
 
-def detect_table(headers: list[str], sheet: str, overrides: dict[str, str] | None = None) -> str | None:
-    """The canonical table a sheet holds: its name if it names one, else best column overlap, else ``None``."""
+def detect_table(
+    headers: list[str],
+    sheet: str,
+    overrides: dict[str, str] | None = None,
+    table_mappings: dict[str, dict[str, str]] | None = None,
+) -> str | None:
+    """The canonical table a sheet holds: its name if it names one, else best column overlap, else ``None``.
+
+    ``overrides`` (header -> column) apply to every candidate table; ``table_mappings`` (table -> header ->
+    column, e.g. mappings users saved for a table) count only for their own table."""
     named = table_for_sheet_name(sheet)
     if named:
         return named
@@ -131,6 +139,8 @@ def detect_table(headers: list[str], sheet: str, overrides: dict[str, str] | Non
         matched = set()
         for header in headers:
             target = overrides.get(header)
+            if target is None:
+                target = (table_mappings or {}).get(name, {}).get(header)
             if target is None:
                 target = index.get(normalise_header(header))
             if target in table.column_names:

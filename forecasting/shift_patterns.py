@@ -133,15 +133,6 @@ def optimise_pattern(
     )
 
 
-def plan_coverage(plan: pd.DataFrame) -> np.ndarray:
-    """Staff on duty in each of the 168 hours of the week, recomputed from a plan's rows (no solver involved)."""
-    coverage = np.zeros(HOURS_PER_WEEK)
-    for row in plan.itertuples(index=False):
-        for k in range(int(row.length)):
-            coverage[(int(row.weekday) * 24 + int(row.start) + k) % HOURS_PER_WEEK] += int(row.staff)
-    return coverage
-
-
 def pattern_comparison(
     need: np.ndarray,
     current_coverage: np.ndarray,

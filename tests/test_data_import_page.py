@@ -80,3 +80,33 @@ def test_rollback_preselects_the_newest_import_and_needs_a_fresh_confirmation(pa
     # the next candidate is shown unconfirmed: one more click cannot roll it back by accident
     assert not any(c.value for c in at.checkbox)
     assert next(b for b in at.button if b.label == "Roll back").disabled
+
+
+CENSUS_CSV = b"Unit,When,Census\nICU,2026-01-05 07:00,12\nICU,2026-01-05 08:00,13\n"
+
+
+def _sheet_tables(at: AppTest) -> dict[str, str]:
+    sheets = next(d.value for d in at.dataframe if "header row" in d.value.columns)
+    return dict(zip(sheets["sheet"], sheets["table"], strict=True))
+
+
+def test_a_mapping_saved_for_one_table_is_not_applied_to_another(page):
+    """A census export's "When" is saved as census.timestamp and an absences export's "When" as absences.date:
+    each table keeps its own (merged into one dict, the absences mapping made the census file a units sheet)."""
+    at, engine = page
+    store.save_mapping(engine, "census", "When", "timestamp", username="demo.hr")
+    store.save_mapping(engine, "absences", "When", "date", username="demo.hr")
+    _upload(at, "census.csv", CENSUS_CSV)
+    assert _sheet_tables(at) == {"census.csv": "census"}
+    problems = next((d.value for d in at.dataframe if "severity" in d.value.columns), None)
+    assert problems is None or not problems["column"].isin(["timestamp", "date"]).any()
+
+
+def test_a_mapping_saved_for_the_sheets_table_is_applied(page):
+    at, engine = page
+    _upload(at, "census.csv", CENSUS_CSV)
+    assert _sheet_tables(at) != {"census.csv": "census"}  # "When" alone is not recognised
+    store.save_mapping(engine, "census", "When", "timestamp", username="demo.hr")
+    at.switch_page("app_pages/data_import.py").run()
+    _upload(at, "census2.csv", CENSUS_CSV)
+    assert _sheet_tables(at) == {"census2.csv": "census"}

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from forecasting.plan_export import build_unit_plan, plan_sheets, plan_workbook
-from forecasting.shift_patterns import plan_coverage
+from tests.test_shift_patterns import plan_coverage
 
 
 def _census(unit: str = "ICU", weeks: int = 5) -> pd.DataFrame:

@@ -450,19 +450,6 @@ def test_patient_experience_is_response_weighted():
     assert _value(kpis.patient_experience_score(px, "Q"), JAN, "A") == pytest.approx(85.0)
 
 
-def test_burnout_average_weighs_each_person_once(employees):
-    burnout = pd.DataFrame(
-        {
-            "employee_id": ["E1", "E1", "E3"],
-            "date": pd.to_datetime(["2025-01-05", "2025-01-20", "2025-01-10"]),
-            "burnout_index": [0.4, 0.6, 0.2],
-        }
-    )
-    out = kpis.burnout_index_average(burnout, employees, "M")
-    assert _value(out, JAN, "A") == pytest.approx(0.35)
-    assert _row(out, JAN, "A")["people"] == 2
-
-
 def test_empty_input_gives_empty_tidy_frame(employees):
     out = kpis.time_to_fill(pd.DataFrame(columns=["requisition_id", "unit", "role", "opened", "filled", "status"]))
     assert out.empty and list(out.columns) == kpis.KPI_COLUMNS

@@ -12,9 +12,18 @@ from forecasting.shift_patterns import (
     HOURS_PER_WEEK,
     optimise_pattern,
     pattern_comparison,
-    plan_coverage,
     weekly_need,
 )
+
+
+def plan_coverage(plan: pd.DataFrame) -> np.ndarray:
+    """Staff on duty in each of the 168 hours of the week, recomputed from a plan's rows: an oracle independent of
+    the solver's own coverage."""
+    coverage = np.zeros(HOURS_PER_WEEK)
+    for row in plan.itertuples(index=False):
+        for k in range(int(row.length)):
+            coverage[(int(row.weekday) * 24 + int(row.start) + k) % HOURS_PER_WEEK] += int(row.staff)
+    return coverage
 
 
 def _independent_coverage(plan: pd.DataFrame) -> list[int]:

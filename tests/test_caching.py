@@ -1,0 +1,121 @@
+"""The one caching policy (components.caching; issue 11 finding 10, issue 17 finding 2): cached results never cross
+access scopes, and every user's read is audited whether or not the cache served it."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from access import audit
+from access.bootstrap import open_store
+from access.data_access import DataAccess, UserContext
+from components import caching
+from data_loaders.store import import_tables
+
+CALLS: list[str] = []
+
+
+@caching.scoped_cache()
+def staff_ids(da: DataAccess, role: str) -> list[str]:
+    CALLS.append(da.user.username)
+    frame = da.table("employees")
+    return sorted(frame.loc[frame["role"] == role, "employee_id"])
+
+
+@caching.scoped_cache()
+def headcount(da: DataAccess) -> pd.DataFrame:
+    CALLS.append(da.user.username)
+    return da.aggregate(
+        lambda t: t["employees"].groupby("unit").size().rename("people").reset_index().assign(value=lambda f: f.people),
+        tables=["employees"],
+        value_columns=["value"],
+        dimensions=("unit",),
+    )
+
+
+def _hospital() -> dict[str, pd.DataFrame]:
+    s = lambda values: pd.array(values, dtype="string")  # noqa: E731
+    return {
+        "units": pd.DataFrame({"unit_id": s(["ICU", "ED"])}),
+        "employees": pd.DataFrame(
+            {"employee_id": s(["I1", "I2", "E1"]), "unit": s(["ICU", "ICU", "ED"]), "role": s(["RN", "RN", "RN"])}
+        ),
+    }
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    import_tables(engine, _hospital(), file_name="tiny", sha256="0" * 64, username="test")
+    caching.clear()
+    CALLS.clear()
+    yield engine
+    caching.clear()
+
+
+def _as(engine, username: str, role: str, units: set[str] | None = None) -> DataAccess:
+    return DataAccess(
+        engine,
+        UserContext(username, role, frozenset(units) if units else None),
+        audit=lambda *a: audit.record(engine, *a),
+    )
+
+
+def _reads(engine, username: str) -> list[dict]:
+    trail = audit.search(engine, username=username)
+    return [json.loads(d) for d in trail.loc[trail["action"].isin(["read", "aggregate"]), "details"]]
+
+
+def test_a_department_head_never_receives_another_units_cached_result(engine):
+    assert staff_ids(_as(engine, "icu.head", "dept_head", {"ICU"}), "RN") == ["I1", "I2"]
+    assert staff_ids(_as(engine, "ed.head", "dept_head", {"ED"}), "RN") == ["E1"]
+    assert CALLS == ["icu.head", "ed.head"]
+
+
+def test_roles_do_not_share_results(engine):
+    staff_ids(_as(engine, "hr", "hr_officer"), "RN")
+    staff_ids(_as(engine, "admin", "admin"), "RN")
+    assert CALLS == ["hr", "admin"]
+
+
+def test_a_second_executives_cached_read_leaves_its_own_audit_entry(engine):
+    first = headcount(_as(engine, "exec.one", "executive"))
+    second = headcount(_as(engine, "exec.two", "executive"))
+    pd.testing.assert_frame_equal(first, second)
+    assert CALLS == ["exec.one"]  # computed once for the scope
+    [one] = _reads(engine, "exec.one")
+    [two] = _reads(engine, "exec.two")
+    assert one["table"] == two["table"] == "employees"
+    assert "cached" not in one and two["cached"] == "yes"
+
+
+def test_every_call_is_audited_even_for_the_same_user(engine):
+    da = _as(engine, "hr", "hr_officer")
+    staff_ids(da, "RN")
+    staff_ids(da, "RN")
+    assert len(_reads(engine, "hr")) == 2 and CALLS == ["hr"]
+
+
+def test_an_import_invalidates_through_the_data_version(engine):
+    da = _as(engine, "hr", "hr_officer")
+    assert staff_ids(da, "RN") == ["E1", "I1", "I2"]
+    more = _hospital()
+    more["employees"] = more["employees"].iloc[:1].assign(employee_id=pd.array(["I3"], dtype="string"))
+    import_tables(engine, {"employees": more["employees"]}, file_name="more", sha256="1" * 64, username="test")
+    assert staff_ids(da, "RN") == ["E1", "I1", "I2", "I3"]
+
+
+def test_no_page_caches_data_outside_the_policy():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    offenders = [
+        str(p.relative_to(root))
+        for p in [*(root / "app_pages").glob("*.py"), *(root / "components").glob("*.py")]
+        if p.name not in {"caching.py", "hr_retention.py", "hr_unit_burnout.py", "risk_cache.py", "data_import.py"}
+        and ("st.cache_data" in p.read_text() or "OrderedDict" in p.read_text() or "cache_data.clear" in p.read_text())
+        and p.name != "kpi_tiles.py"
+    ]
+    assert offenders == []
