@@ -15,11 +15,33 @@ import streamlit as st
 from analytics.board_report import AREAS, board_report_xlsx
 from analytics.catalogue import KPIS
 from analytics.kpis import TOTAL
-from analytics.outcomes import CAUTION, DRIVERS, OUTCOME, fit_outcome_model, outcome_panel
+from analytics.outcomes import (
+    CAUTION,
+    DEFAULT_LAG,
+    DRIVERS,
+    OUTCOME,
+    OutcomeModel,
+    fit_outcome_model,
+    outcome_panel,
+)
 from analytics.reference_benchmarks import benchmark_for
 from components.kpi_charts import drivers_figure, trend_figure
 from components.kpi_tiles import apply_filters, benchmarks, load_kpis, period_controls, scope_controls, tiles
 from components.session import current_access, record_export
+
+
+@st.cache_data(show_spinner="Fitting the outcome model…", ttl=3600, max_entries=16)
+def outcome_model(panel: pd.DataFrame, lag: int) -> OutcomeModel | str:
+    """The outcome model on the staffing of ``lag`` months before, or the sentence why it cannot be fitted.
+
+    Pure in its arguments (the bootstrap seed is fixed), so it is cached on the panel's content and reruns of
+    the page do not refit (a fit takes about 1 s on the sample hospital).
+    """
+    try:
+        return fit_outcome_model(panel, lag=lag)
+    except ValueError as error:
+        return str(error)
+
 
 da = current_access()
 st.title("Executive overview")
@@ -68,23 +90,33 @@ monthly = apply_filters(
     monthly_all.loc[monthly_all["kpi"].isin(outcome_kpis)],
     type(filters)("M", filters.start, filters.end, filters.units, follow),
 )
-model, reason = None, ""
+model: OutcomeModel | None = None
+same_month: OutcomeModel | str = ""
 try:
-    model = fit_outcome_model(outcome_panel({n: monthly.loc[monthly["kpi"] == n] for n in monthly["kpi"].unique()}))
-except (ValueError, KeyError) as error:
-    reason = str(error) if isinstance(error, ValueError) else "No patient-experience scores are loaded."
+    panel = outcome_panel({n: monthly.loc[monthly["kpi"] == n] for n in monthly["kpi"].unique()})
+except KeyError:
+    reason = "No patient-experience scores are loaded."
+else:
+    fitted, same_month = outcome_model(panel, DEFAULT_LAG), outcome_model(panel, 0)
+    model, reason = (fitted, "") if isinstance(fitted, OutcomeModel) else (None, fitted)
 if model is None:
     st.info(reason)
 else:
     for sentence in model.sentences:
         st.markdown(f"- {sentence}")
     st.caption(
-        f"Ordinary least squares over {model.n_obs} unit-months in {model.n_units} units, standard errors clustered "
-        f"by unit, R² = {model.r_squared:.2f}."
+        f"{model.description} The drivers explain {model.r_squared:.0%} of the month-to-month variation left "
+        f"within units ({model.n_responses:,} survey responses)."
     )
     st.warning(CAUTION, icon=":material/info:")
     with st.expander("Model details"):
         st.dataframe(model.coefficients, hide_index=True, width="stretch")
+        if isinstance(same_month, OutcomeModel):
+            st.caption(
+                "Sensitivity check — the same model on the staffing of the same month (patients surveyed this "
+                "month were partly cared for in it):"
+            )
+            st.dataframe(same_month.coefficients, hide_index=True, width="stretch")
         st.code(model.summary, language=None)
 
 st.divider()
