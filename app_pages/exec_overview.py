@@ -35,7 +35,7 @@ def outcome_model(panel: pd.DataFrame, lag: int) -> OutcomeModel | str:
     """The outcome model on the staffing of ``lag`` months before, or the sentence why it cannot be fitted.
 
     Pure in its arguments (the bootstrap seed is fixed), so it is cached on the panel's content and reruns of
-    the page do not refit (a fit takes about 1 s on the sample hospital).
+    the page do not refit (a fit takes about 1.5 s on the sample hospital).
     """
     try:
         return fit_outcome_model(panel, lag=lag)
