@@ -48,7 +48,7 @@ def run(scale: float, freq: str, repeat: int) -> None:
     monthly.update({n: results[n] if freq == "M" else catalogue.compute(n, tables, "M", True) for n in
                     ("hppd", "overtime_share", "turnover_rate", "training_compliance")})  # fmt: skip
     seconds, model = _best_of(repeat, lambda: fit_outcome_model(outcome_panel(monthly)))
-    print(f"{'outcome model (panel + OLS)':<30} {seconds:8.3f} s  {model.n_obs} unit-months, {model.n_units} units")
+    print(f"{'outcome model (WLS, bootstrap)':<30} {seconds:8.3f} s  {model.n_obs} unit-months, {model.n_units} units")
 
 
 def main() -> None:

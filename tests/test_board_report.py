@@ -92,6 +92,8 @@ def test_outcome_sheet_carries_sentences_and_caution(tables):
     panel = pd.DataFrame(
         {
             "unit": np.repeat([f"U{i}" for i in range(5)], 12),
+            "period": np.tile(pd.date_range("2025-01-01", periods=12, freq="MS"), 5),
+            "responses": rng.integers(12, 400, 60).astype(float),
             "patient_experience_score": rng.normal(70, 5, 60),
             "hppd": rng.uniform(6, 10, 60),
             "overtime_share": rng.uniform(0, 10, 60),

@@ -199,9 +199,22 @@ def test_executive_overview_shows_tiles_benchmarks_outcomes_and_report(store_url
     assert headcount.value not in ("—", "")
     text = _texts(app)
     assert "NSI" in text  # benchmark beside a tile
-    assert "patient-experience scores" in text
+    assert "patient-experience score" in text and "unit and month fixed effects" in text
     assert any("not proof" in w.value for w in app.warning)
     assert len(app.get("download_button")) == 1
+
+
+def test_executive_overview_does_not_refit_the_outcome_model_on_a_rerun(store_url, monkeypatch):
+    import analytics.outcomes
+
+    fits = []
+    real_fit = analytics.outcomes.fit_outcome_model
+    monkeypatch.setattr(analytics.outcomes, "fit_outcome_model", lambda *a, **k: fits.append(k) or real_fit(*a, **k))
+    app = _run("app_pages/exec_overview.py", "executive", store_url, monkeypatch)
+    first_run = len(fits)
+    app.run()
+    assert first_run == 2  # the model and its same-month sensitivity check
+    assert len(fits) == first_run
 
 
 def test_hr_workforce_page_renders_for_hr_officer(store_url, monkeypatch):
