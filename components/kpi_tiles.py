@@ -14,7 +14,8 @@ import streamlit as st
 
 from access.data_access import DataAccess
 from access.roles import SENSITIVE_TABLES
-from analytics import catalogue
+from access.suppression import LinkedTables
+from analytics import catalogue, kpi_views
 from analytics.catalogue import KPIS, KpiSpec, hospital_series
 from analytics.kpis import TOTAL
 from analytics.reference_benchmarks import benchmark_for, load_benchmarks
@@ -82,8 +83,9 @@ def load_kpis(da: DataAccess, names: list[str], freq: str, follow_mergers: bool)
     every executive shares one computation.
 
     KPIs over non-sensitive tables are computed in one aggregate call; KPIs that read sensitive tables are
-    computed in one call per set of tables (eNPS and pulse average share one), with ``kpi`` as a suppression
-    dimension so complementary suppression never mixes two KPIs' rows.
+    computed in one call per set of tables (eNPS and pulse average share one) in every view at once — each
+    granularity, mergers followed or not (:mod:`analytics.kpi_views`) — so that suppression protects all views
+    together and switching the view cannot undo it; prior value and change are derived from published cells only.
     """
     user = da.user
     return _load_kpis(
@@ -122,18 +124,36 @@ def _load_kpis(
     for name in sensitive:
         by_tables.setdefault(tuple(catalogue.tables_for([name])), []).append(name)
     for tables, group in by_tables.items():
-        parts.append(
-            _da.aggregate(
-                lambda t, g=group: catalogue.compute_many(g, t, freq, follow_mergers),
-                tables=list(tables),
-                value_columns=catalogue.VALUE_COLUMNS,
-                dimensions=("kpi", "unit", "role", "period"),
-            )
-        )
+        views = _load_linked_views(role, units, version, tuple(group), tables, _da=_da)
+        parts.append(kpi_views.select_view(views, freq, follow_mergers))
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=["kpi", "period", "unit", "role", "value", "people", "suppressed"])
     return pd.concat(parts, ignore_index=True)
+
+
+LINKED_KPI_VIEWS = LinkedTables(
+    covers=kpi_views.COVER_COLUMNS,
+    table="kpi",
+    views=kpi_views.VIEW_COLUMNS,
+    answer_ranges=kpi_views.ANSWER_RANGES,
+    derived_columns=kpi_views.DERIVED_COLUMNS,
+)
+"""How the views of sensitive KPIs add up, for :meth:`access.data_access.DataAccess.aggregate`."""
+
+
+@st.cache_data(show_spinner="Computing KPIs…", ttl=900, max_entries=16)
+def _load_linked_views(
+    role: str, units: tuple[str, ...], version: str, names: tuple[str, ...], tables: tuple[str, ...], _da: DataAccess
+) -> pd.DataFrame:
+    """Every view of the sensitive KPIs ``names``, suppressed as one problem (cached apart from the view)."""
+    return _da.aggregate(
+        lambda t: kpi_views.linked_views(list(names), t),
+        tables=list(tables),
+        value_columns=catalogue.VALUE_COLUMNS,
+        linked=LINKED_KPI_VIEWS,
+        derive=kpi_views.published_prior_and_change,
+    )
 
 
 def apply_filters(frame: pd.DataFrame, filters: KpiFilters) -> pd.DataFrame:

@@ -18,7 +18,6 @@ Attacks (each returns the hidden cells it recovered, checked against the true va
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,7 +100,6 @@ def structure(published: pd.DataFrame, mergers: dict[str, str]) -> Structure:
         & (published["role"] != "All")
     ]  # fmt: skip
     base = sorted(set(zip(base_rows["period"], base_rows["unit"], base_rows["role"], strict=True)))
-    index = {cell: i for i, cell in enumerate(base)}
     by_month: dict[pd.Timestamp, list[int]] = {}
     for i, (month, _, _) in enumerate(base):
         by_month.setdefault(month, []).append(i)
