@@ -33,6 +33,17 @@ class KpiFilters:
     units: tuple[str, ...]
     follow_mergers: bool
 
+    def audit_details(self) -> dict[str, object]:
+        """The filters as recorded in the audit trail with an export (period granularity M/Q/Y, merger setting,
+        units sorted, first and last day as YYYY-MM-DD)."""
+        return {
+            "period": self.freq,
+            "follow_unit_mergers": self.follow_mergers,
+            "units": sorted(self.units),
+            "start": f"{self.start:%Y-%m-%d}",
+            "end": f"{self.end:%Y-%m-%d}",
+        }
+
 
 def period_controls(key: str) -> tuple[str, bool]:
     """Granularity (month/quarter/year) and the follow-mergers switch; returns (freq, follow_mergers)."""

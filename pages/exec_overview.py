@@ -106,5 +106,6 @@ st.download_button(
     key="exec_board_report",
     on_click=record_export,
     args=("board report", "board_report.xlsx", len(frame)),
+    kwargs=filters.audit_details(),
 )
 st.caption(f"One sheet per area; the totals row is labelled '{TOTAL}'. Cells are written as values, never formulas.")
