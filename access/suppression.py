@@ -1,15 +1,30 @@
-"""Small-group suppression with complementary suppression.
+"""Small-group suppression: one table along its dimensions, or linked tables as one protection problem.
 
 Rule: a row of an aggregate of sensitive data that describes fewer than ``MIN_GROUP_SIZE`` people is shown as
-suppressed (values NaN). Complementary suppression: along every dimension of the table, within each group of rows
-that differ only in that dimension (e.g. all roles of one unit and month, including an "All" total row), a single
-suppressed row could be recovered from the others and the total, so the next-smallest row is suppressed too; this
-repeats until no group has exactly one suppressed row. This is the classic secondary-suppression rule for tabular
-data (Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, ch. 7).
+suppressed (values NaN). Two secondary (complementary) suppressions are offered:
+
+* :func:`suppress_small_groups`, for one table: along every dimension, within each group of rows that differ only in
+  that dimension (e.g. all roles of one unit and month, including an "All" total row), a single suppressed row could
+  be recovered from the others and the total, so the next-smallest row is suppressed too, until no group has exactly
+  one suppressed row (Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, ch. 4).
+* :func:`suppress_linked_tables`, for tables that add up across each other — a KPI by month, quarter and year, with
+  and without unit mergers (issue 11: quarter minus the visible months gave a hidden month; a merged unit minus its
+  other parts gave a hidden part). Linked and hierarchical tables must be protected as one problem (Hundepool et al.
+  2012, ch. 4): every row declares the base cells it adds up (``LinkedTables.covers``) and the hypercube method
+  gives every primary cell a certificate — a +1/−1 box of base cells whose sum is zero on every published row — so
+  no linear combination of published rows equals a hidden row, in any view. The group rule above is not enough for
+  linked tables: a hidden month can be paired inside its quarter and still be recovered through the year or the
+  merged view.
+
+What is protected: the additive columns. The sensitive KPIs are ratios (absence hours ÷ contracted hours,
+(promoters − detractors) ÷ respondents); a ratio does not add up, but numerator and denominator are shown and are
+sums over people, so differencing works on them and through them on the value. Rows are hidden whole. Survey cells
+whose answers are all one category (eNPS ±100) are primary suppressions however many people they hold
+(:func:`one_category_cells`, ch. 5 on frequency tables).
 
 Differencing across filters is prevented by construction in :meth:`access.data_access.DataAccess.aggregate`: the
 population an aggregate is computed over never depends on a filter; filters only select rows of the already
-suppressed table.
+suppressed table. Columns copied from other rows (a prior period's value) are derived after suppression.
 """
 
 from __future__ import annotations
@@ -98,10 +113,10 @@ def one_category_cells(
     """Boolean array: rows whose answers are all in one end category (group attribute disclosure).
 
     A mean at the end of its possible range says what every respondent answered: eNPS +100 (every answer a
-    promoter) or −100 (every answer a detractor), a pulse average of exactly 1 or 5. Hundepool et al., *Statistical
-    Disclosure Control* (Wiley 2012), §5.2: in a frequency table a cell discloses an attribute of its whole group
-    when all its respondents fall in one category, whatever the group's size — so the minimum group size alone does
-    not protect it.
+    promoter) or −100 (every answer a detractor), a pulse average of exactly 1 or 5. Hundepool et al.,
+    *Statistical Disclosure Control* (Wiley 2012), ch. 5 on frequency tables: a cell discloses an attribute of its
+    whole group when all its respondents fall in one category, whatever the group's size — so the minimum group
+    size alone does not protect it.
     """
     ranges = linked.answer_ranges if answer_ranges is None else answer_ranges
     out = np.zeros(len(frame), dtype=bool)
@@ -129,7 +144,8 @@ def suppress_linked_tables(
 
     Primary suppression: rows with ``people_column`` below ``min_size`` (or missing) and survey rows whose answers
     are all in one end category (:func:`one_category_cells`). Secondary suppression by the hypercube method
-    (Hundepool et al. 2012, §4.3.4, after Repsilber's GHMITER; linked and hierarchical tables in ch. 4-5): each
+    (Hundepool et al. 2012, ch. 4 on secondary suppression in linked and hierarchical tables; Repsilber's GHMITER
+    in τ-ARGUS): each
     primary cell with people in it gets a *witness* — a perturbation ``z`` of base cells, +1/−1 on the corners of a
     box (two months × two units × two roles; one label where the cell covers a whole dimension) — and every row
     whose sum of ``z`` is not zero is hidden. ``z`` then changes no published row but changes the primary cell (and
