@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from access.roles import MIN_GROUP_SIZE
 
@@ -163,7 +164,7 @@ def suppress_linked_tables(
     tables = out[linked.table].astype(str).to_numpy() if linked.table in out else np.zeros(len(out), dtype=str)
     num = pd.to_numeric(out[linked.numerator], errors="coerce").to_numpy(float) if linked.numerator in out else None
     den = pd.to_numeric(out[linked.denominator], errors="coerce").to_numpy(float) if linked.denominator in out else None
-    views = out[list(linked.views)].astype(str).agg("|".join, axis=1).to_numpy() if linked.views else None
+    views = out.groupby(list(linked.views), sort=False, dropna=False).ngroup().to_numpy() if linked.views else None
     for name in pd.unique(tables):
         rows = np.flatnonzero(tables == name)
         protected = _HypercubeSuppression(out.iloc[rows], linked.covers, people.to_numpy()[rows])
@@ -211,6 +212,7 @@ class _HypercubeSuppression:
         self.base: dict[tuple[int, ...], int] = {}  # base cell (label per dimension) -> row, for cells with people
         for r in np.flatnonzero(singleton & (self.people > 0)):
             self.base.setdefault(tuple(int(per[r][0]) for per in self.cover), int(r))
+        self._partition_cache: tuple[np.ndarray, sparse.csr_matrix] | None = None
         self.covered = np.zeros(len(self.people), dtype=bool)  # rows some witness changes (never recoverable)
         self.base_keys = np.array(list(self.base), dtype=int).reshape(len(self.base), len(self.cover))
         self.base_rows = np.array(list(self.base.values()), dtype=int)
@@ -242,31 +244,52 @@ class _HypercubeSuppression:
         hidden parts. When that sum sits at an end of ``answers`` every hidden respondent below gave that answer
         (:func:`one_category_cells`), so the total must be protected too.
         """
+        totals, parts = self._partitions(views)
+        if len(totals) == 0:
+            return np.zeros(len(hidden), dtype=bool)
+        shown = ~hidden
+        secret = parts @ hidden.astype(float)
+        rest_num = num[totals] - parts @ np.where(shown, np.nan_to_num(num), 0.0)
+        rest_den = den[totals] - parts @ np.where(shown, np.nan_to_num(den), 0.0)
         low, high = answers
+        with np.errstate(invalid="ignore"):
+            extreme = np.isclose(rest_num, low * rest_den) | np.isclose(rest_num, high * rest_den)
+        flagged = shown[totals] & (secret > 0) & (rest_den > 0) & extreme
         found = np.zeros(len(hidden), dtype=bool)
+        found[totals[flagged]] = True
+        return found
+
+    def _partitions(self, views: np.ndarray) -> tuple[np.ndarray, sparse.csr_matrix]:
+        """(total row per partition, partitions × rows 0/1 matrix of its parts), built once per table."""
+        if self._partition_cache is not None:
+            return self._partition_cache
         keys = [tuple(tuple(c) for c in per) for per in zip(*self.cover, strict=True)]
+        totals: list[int] = []
+        cols: list[int] = []
+        ptr = [0]
         for d in range(len(self.cover)):
             below: dict[tuple, list[int]] = {}
             for r, key in enumerate(keys):
-                below.setdefault((views[r], key[:d], key[d + 1 :]), []).append(r)
-            for r in np.flatnonzero(~hidden):
-                outer = set(keys[r][d])
-                for view in set(views):
-                    parts = [
-                        p
-                        for p in below.get((view, keys[r][:d], keys[r][d + 1 :]), ())
-                        if p != r and set(keys[p][d]) < outer
-                    ]
-                    secret = [p for p in parts if hidden[p]]
-                    if not secret:
-                        continue
-                    shown = [p for p in parts if not hidden[p]]
-                    rest_num = num[r] - np.nansum(num[shown])
-                    rest_den = den[r] - np.nansum(den[shown])
-                    if rest_den > 0 and (np.isclose(rest_num, low * rest_den) or np.isclose(rest_num, high * rest_den)):
-                        found[r] = True
-                        break
-        return found
+                below.setdefault((key[:d], key[d + 1 :]), []).append(r)
+            for group in below.values():
+                if len(group) < 2:
+                    continue
+                sizes = {r: len(keys[r][d]) for r in group}
+                for r in group:
+                    outer = set(keys[r][d])
+                    by_view: dict[int, list[int]] = {}
+                    for p in group:
+                        if sizes[p] < sizes[r] and outer.issuperset(keys[p][d]):
+                            by_view.setdefault(views[p], []).append(p)
+                    for members in by_view.values():
+                        totals.append(r)
+                        cols.extend(members)
+                        ptr.append(len(cols))
+        matrix = sparse.csr_matrix(
+            (np.ones(len(cols)), np.array(cols, dtype=int), np.array(ptr, dtype=int)), shape=(len(totals), len(keys))
+        )
+        self._partition_cache = (np.array(totals, dtype=int), matrix)
+        return self._partition_cache
 
     def _witness(self, row: int, hidden: np.ndarray) -> np.ndarray | None:
         """Rows hidden by the cheapest valid box through ``row`` (or None when it covers no base cell)."""
@@ -274,18 +297,24 @@ class _HypercubeSuppression:
         if seed is None:
             return None
         options = [self._partners(d, row, seed) for d in range(len(self.cover))]
+        nonzero = [
+            {
+                partner: self.member[d][:, seed[d]]
+                if partner is None
+                else self.member[d][:, seed[d]] ^ self.member[d][:, partner]
+                for partner in choices
+            }
+            for d, choices in enumerate(options)
+        ]  # rows whose sum over the box is not zero in dimension d: covers the seed's label xor the partner's
+        unhidden_people = np.where(hidden, 0.0, self.people + 1.0)
         best, best_cost = None, np.inf
         for choice in itertools.product(*options):
             if not self._corners_exist(seed, choice):
                 continue
-            touched = np.ones(len(hidden), dtype=bool)
-            for d, partner in enumerate(choice):
-                factor = self.member[d][:, seed[d]].astype(np.int8)
-                if partner is not None:
-                    factor = factor - self.member[d][:, partner].astype(np.int8)
-                touched &= factor != 0
-            fresh = touched & ~hidden
-            cost = self.people[fresh].sum() + fresh.sum()
+            touched = nonzero[0][choice[0]]
+            for d in range(1, len(choice)):
+                touched = touched & nonzero[d][choice[d]]
+            cost = unhidden_people[touched].sum()
             if cost < best_cost:
                 best, best_cost = touched, cost
                 if cost == 0:

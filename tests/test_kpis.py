@@ -626,6 +626,6 @@ def test_prior_and_change_next_to_a_hidden_value_are_blank():
         }
     )
     out = kpis.add_prior_and_change(frame, "M")
-    assert pd.isna(out.loc[1, "prior_value"]) is False and out.loc[1, "prior_value"] == 4.0
+    assert out.loc[1, "prior_value"] == 4.0
     assert pd.isna(out.loc[1, "change"])
     assert pd.isna(out.loc[2, "prior_value"]) and pd.isna(out.loc[2, "change"])
