@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from access.roles import IMPORT_ROLES, ROLES, SENSITIVE_TABLES, may_read_rows, sees_all_units
-from access.suppression import suppress_small_groups
+from access.suppression import LinkedTables, suppress_linked_tables, suppress_small_groups
 from data_loaders import store
 from data_loaders.database import read_database
 from data_loaders.load import LoadResult
@@ -153,15 +153,22 @@ class DataAccess:
         value_columns: Sequence[str],
         units: Iterable[str] | None = None,
         dimensions: Sequence[str] = ("unit", "role", "period"),
+        *,
+        linked: LinkedTables | None = None,
+        derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
     ) -> pd.DataFrame:
         """Run ``compute`` over row-level tables inside the layer and return only its aggregate result.
 
         ``compute`` receives ``{table: DataFrame}`` for ``tables`` over the user's WHOLE visible scope and must
         return an aggregate frame with a ``people`` column (distinct people behind each row). If any of ``tables``
-        is sensitive, rows under the minimum group size are suppressed with complementary suppression along
-        ``dimensions`` (:func:`access.suppression.suppress_small_groups`). Only then are rows limited to ``units``
-        (a filter never changes the population an aggregate is computed over, so two filters cannot be differenced
-        to reveal a hidden group). Returns the frame plus a boolean ``suppressed`` column.
+        is sensitive, rows under the minimum group size are suppressed with complementary suppression: along
+        ``dimensions`` (:func:`access.suppression.suppress_small_groups`), or — when ``linked`` describes how the
+        rows add up across views (granularities, merger settings) — all rows jointly as one protection problem
+        (:func:`access.suppression.suppress_linked_tables`). ``linked.derived_columns`` (values copied from other
+        rows, such as a prior period's value) are dropped before suppression; ``derive`` then computes columns from
+        the suppressed table, so it can only see published cells. Only then are rows limited to ``units`` (a filter
+        never changes the population an aggregate is computed over, so two filters cannot be differenced to reveal
+        a hidden group). Returns the frame plus a boolean ``suppressed`` column (``linked.covers`` removed).
 
         Raises ``ValueError`` if the result lacks ``people``; ``KeyError`` for an unknown table.
         """
@@ -174,10 +181,18 @@ class DataAccess:
         result = compute(frames)
         if "people" not in result.columns:
             raise ValueError("An aggregate must say how many people each row describes (a 'people' column).")
-        if any(name in SENSITIVE_TABLES for name in tables):
+        sensitive = any(name in SENSITIVE_TABLES for name in tables)
+        if linked is not None and sensitive:
+            result = suppress_linked_tables(result, value_columns, linked)
+        elif linked is not None:
+            dropped = [*linked.covers, *linked.derived_columns]
+            result = result.drop(columns=[c for c in dropped if c in result.columns]).assign(suppressed=False)
+        elif sensitive:
             result = suppress_small_groups(result, value_columns, dimensions)
         else:
             result = result.assign(suppressed=False)
+        if derive is not None:
+            result = derive(result)
         if units is not None and "unit" in result.columns:
             wanted = set(units)
             result = result[result["unit"].isin(wanted) | (result["unit"] == "All")]

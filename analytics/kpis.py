@@ -18,6 +18,10 @@ prior_value    float64             value of the same unit and role in the previo
 change         float64             ``value - prior_value`` (percentage points for % KPIs)
 =============  ==================  ==================================================================
 
+``prior_value`` and ``change`` copy a neighbouring row's value: on a table that will be suppressed they must be
+derived again after suppression (:func:`add_prior_and_change`), as ``DataAccess.aggregate`` does for linked KPI
+views (:mod:`analytics.kpi_views`).
+
 Rows are given at four levels: each unit and role, each unit over all roles, each role over all units,
 and the hospital total. A unit with nobody in the denominator has ``value`` NaN (never a 0/0 error);
 a period with no event in the numerator (a month with no exits) has ``value`` 0. When ``units`` (the
@@ -332,13 +336,7 @@ def _finish(out: pd.DataFrame, freq: str) -> pd.DataFrame:
     for col in ("value", "numerator", "denominator"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
     extra = [c for c in out.columns if c not in KPI_COLUMNS and c not in ("num", "den")]
-    keys = ["unit", "role", *[c for c in extra if c in ("system",)]]
-    prior = out[["period", *keys, "value"]].copy()
-    prior["period"] = prior["period"] + pd.DateOffset(months=MONTHS_PER_PERIOD[check_freq(freq)])
-    prior = prior.rename(columns={"value": "prior_value"})
-    out = out.merge(prior, on=["period", *keys], how="left")
-    out["prior_value"] = out["prior_value"].astype("float64")
-    out["change"] = out["value"] - out["prior_value"]
+    out = add_prior_and_change(out.drop(columns=["prior_value", "change"], errors="ignore"), freq)
     is_total_unit = (out["unit"] == TOTAL).astype(int)
     is_total_role = (out["role"] == TOTAL).astype(int)
     out = (
@@ -348,6 +346,28 @@ def _finish(out: pd.DataFrame, freq: str) -> pd.DataFrame:
     )
     keep = [*KPI_COLUMNS, *[c for c in extra if c in ("system", "go_live")]]
     return out[keep].reset_index(drop=True)
+
+
+SERIES_KEYS = ("kpi", "freq", "follow_mergers", "unit", "role", "system")
+"""Columns that, where present, tell one KPI series from another (everything but the period)."""
+
+
+def add_prior_and_change(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """``frame`` plus ``prior_value`` (the value of the same series one period earlier) and ``change``.
+
+    A series is the rows sharing the :data:`SERIES_KEYS` columns present in ``frame``. ``change = value −
+    prior_value`` (percentage points for % KPIs). Both are NaN when either value is NaN, so on a suppressed table
+    (hidden values NaN) they are derived from published cells only — a hidden value never reappears in the next
+    period's row. ``frame`` must not already have the two columns. Rows keep their order.
+    """
+    keys = [c for c in SERIES_KEYS if c in frame.columns]
+    prior = frame[["period", *keys, "value"]].copy()
+    prior["period"] = prior["period"] + pd.DateOffset(months=MONTHS_PER_PERIOD[check_freq(freq)])
+    prior = prior.rename(columns={"value": "prior_value"}).drop_duplicates(["period", *keys])
+    out = frame.merge(prior, on=["period", *keys], how="left")
+    out["prior_value"] = out["prior_value"].astype("float64")
+    out["change"] = out["value"] - out["prior_value"]
+    return out
 
 
 def _empty(freq: str) -> pd.DataFrame:

@@ -65,16 +65,21 @@ def scoped_cache(
 
         @functools.wraps(compute)
         def call(da: DataAccess, *args: P.args, **kwargs: P.kwargs) -> R:
+            enclosing = getattr(_run, "computed", None)  # a cached computation may call another one
             _run.computed = False
             run = functools.partial(
                 _cached, computation, access_scope(da), args, tuple(sorted(kwargs.items())), _compute=compute, _da=da
             )
-            if show_spinner:
-                with st.spinner(show_spinner if isinstance(show_spinner, str) else None):
+            try:
+                if show_spinner:
+                    with st.spinner(show_spinner if isinstance(show_spinner, str) else None):
+                        result, reads = run()
+                else:
                     result, reads = run()
-            else:
-                result, reads = run()
-            served = {} if getattr(_run, "computed", False) else {"cached": "yes"}
+                computed = bool(_run.computed)
+            finally:
+                _run.computed = enclosing
+            served = {} if computed else {"cached": "yes"}
             for action, details in reads:
                 da.record(action, {**details, **served})
             return result

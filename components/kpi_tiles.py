@@ -14,7 +14,8 @@ import streamlit as st
 
 from access.data_access import DataAccess
 from access.roles import SENSITIVE_TABLES
-from analytics import catalogue
+from access.suppression import LinkedTables
+from analytics import catalogue, kpi_views
 from analytics.catalogue import KPIS, KpiSpec, hospital_series
 from analytics.kpis import TOTAL
 from analytics.reference_benchmarks import benchmark_for, load_benchmarks
@@ -34,12 +35,13 @@ class KpiFilters:
     follow_mergers: bool
 
     def recorded(self) -> dict[str, object]:
-        """The filters as the audit trail records them (page views and exports)."""
+        """The filters as the audit trail records them (page views and exports): period granularity, first and last
+        day (YYYY-MM-DD), units sorted, and whether unit mergers are followed."""
         return {
             "period": FREQ_LABELS[self.freq],
             "from": f"{self.start:%Y-%m-%d}",
             "to": f"{self.end:%Y-%m-%d}",
-            "units": list(self.units),
+            "units": sorted(self.units),
             "follow_mergers": self.follow_mergers,
         }
 
@@ -93,8 +95,9 @@ def load_kpis(da: DataAccess, names: list[str], freq: str, follow_mergers: bool)
     computation, and each one's aggregate reads are recorded in the audit trail under their own name.
 
     KPIs over non-sensitive tables are computed in one aggregate call; KPIs that read sensitive tables are
-    computed in one call per set of tables (eNPS and pulse average share one), with ``kpi`` as a suppression
-    dimension so complementary suppression never mixes two KPIs' rows.
+    computed in one call per set of tables (eNPS and pulse average share one) in every view at once — each
+    granularity, mergers followed or not (:mod:`analytics.kpi_views`) — so that suppression protects all views
+    together and switching the view cannot undo it; prior value and change are derived from published cells only.
     """
     return _load_kpis(da, tuple(names), freq, follow_mergers)
 
@@ -116,18 +119,35 @@ def _load_kpis(da: DataAccess, names: tuple[str, ...], freq: str, follow_mergers
     for name in sensitive:
         by_tables.setdefault(tuple(catalogue.tables_for([name])), []).append(name)
     for tables, group in by_tables.items():
-        parts.append(
-            da.aggregate(
-                lambda t, g=group: catalogue.compute_many(g, t, freq, follow_mergers),
-                tables=list(tables),
-                value_columns=catalogue.VALUE_COLUMNS,
-                dimensions=("kpi", "unit", "role", "period"),
-            )
-        )
+        views = _load_linked_views(da, tuple(group), tables)
+        parts.append(kpi_views.select_view(views, freq, follow_mergers))
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=["kpi", "period", "unit", "role", "value", "people", "suppressed"])
     return pd.concat(parts, ignore_index=True)
+
+
+LINKED_KPI_VIEWS = LinkedTables(
+    covers=kpi_views.COVER_COLUMNS,
+    table="kpi",
+    views=kpi_views.VIEW_COLUMNS,
+    answer_ranges=kpi_views.ANSWER_RANGES,
+    derived_columns=kpi_views.DERIVED_COLUMNS,
+)
+"""How the views of sensitive KPIs add up, for :meth:`access.data_access.DataAccess.aggregate`."""
+
+
+@scoped_cache(show_spinner="Computing KPIs…")
+def _load_linked_views(da: DataAccess, names: tuple[str, ...], tables: tuple[str, ...]) -> pd.DataFrame:
+    """Every view of the sensitive KPIs ``names``, suppressed as one problem (cached apart from the view, so
+    switching month/quarter/year or the merger setting only selects rows)."""
+    return da.aggregate(
+        lambda t: kpi_views.linked_views(list(names), t),
+        tables=list(tables),
+        value_columns=catalogue.VALUE_COLUMNS,
+        linked=LINKED_KPI_VIEWS,
+        derive=kpi_views.published_prior_and_change,
+    )
 
 
 def apply_filters(frame: pd.DataFrame, filters: KpiFilters) -> pd.DataFrame:

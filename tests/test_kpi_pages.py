@@ -264,3 +264,29 @@ def test_sensitive_kpis_reach_executives_only_as_suppressed_aggregates(store_url
     assert not small.empty, "the fixture has small groups (one unit-role of 1-4 people)"
     assert small["value"].isna().all() and small["suppressed"].all()
     assert frame.loc[frame["kpi"] == "headcount", "value"].notna().any()
+
+
+def test_board_report_export_is_audited_with_the_view_and_units_it_shows(store_url, monkeypatch):
+    import json
+
+    from access.audit import search
+    from components import downloads
+
+    made = []
+    prepare = downloads.prepare_export
+    monkeypatch.setattr(downloads, "prepare_export", lambda *a, **k: made.append(prepare(*a, **k)) or made[-1])
+    app = _run("app_pages/exec_overview.py", "executive", store_url, monkeypatch)
+    app.button_group(key="exec_freq").set_value("Q")
+    app.toggle(key="exec_mergers").set_value(False)
+    app.multiselect(key="exec_units").set_value(["ICU", "ED"])
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    # The browser asks for the file the button offers; making it is what audits it (components.downloads).
+    report = next(e for e in reversed(made) if e.what == "board report")
+    report.produce(open_store(store_url), ACCOUNTS["executive"].username)
+    exports = search(open_store(store_url), action="export", text="board report")
+    assert len(exports) == 1
+    filters = json.loads(exports.iloc[0]["details"])["filters"]
+    assert filters["period"] == "Quarter" and filters["follow_mergers"] is False
+    assert filters["units"] == ["ED", "ICU"]
+    assert {"from", "to"} <= set(filters)

@@ -601,3 +601,18 @@ def test_turnover_totals_add_up_over_units_and_are_never_negative(people):
     )
     total = out.loc[(out["unit"] == "All") & (out["role"] == "All")].set_index("period")[["numerator", "denominator"]]
     pd.testing.assert_frame_equal(units.sort_index(), total.sort_index(), check_names=False, check_exact=False)
+
+
+def test_prior_and_change_next_to_a_hidden_value_are_blank():
+    frame = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"]),
+            "unit": pd.array(["A"] * 3, dtype="string"),
+            "role": pd.array(["All"] * 3, dtype="string"),
+            "value": [4.0, np.nan, 6.0],  # February suppressed
+        }
+    )
+    out = kpis.add_prior_and_change(frame, "M")
+    assert out.loc[1, "prior_value"] == 4.0
+    assert pd.isna(out.loc[1, "change"])
+    assert pd.isna(out.loc[2, "prior_value"]) and pd.isna(out.loc[2, "change"])
