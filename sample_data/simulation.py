@@ -167,6 +167,11 @@ class _Simulation:
                 for _ in range(vacant):
                     opened = self.first_day - int(rng.integers(1, 120))
                     self._open_requisition(u, ROLE[role], opened, float(rng.choice([0.9, 1.0, 0.6])), STAFF)
+                share = config.HARD_TO_FILL_SHARE.get(role, 0.0) * (1.6 if spec.coverage < 0.9 else 1.0)
+                for _ in range(rng.binomial(n, share) if share else 0):
+                    opened = self.first_day - int(rng.integers(120, 720))
+                    fte = float(rng.choice([0.9, 1.0, 0.6]))
+                    self._record_requisition(u, ROLE[role], opened, NO_DAY, "open", fte, -1)
                 if role == "RN":
                     n_pd = round(0.1 * n)
                     tenure = np.clip(rng.exponential(4.0, n_pd), 0.05, 30)
@@ -564,7 +569,7 @@ class _Simulation:
             "burnout": 3.1 + 0.8 * m - 0.1 * qr4,
             "engagement": 3.5 + 0.9 * m,
         }
-        enps = np.clip(np.round(6.8 + 2.0 * m + rng.normal(0, 1.3, len(who))), 0, 10)
+        enps = np.clip(np.round(config.ENPS_INTERCEPT + 2.0 * m + rng.normal(0, 1.3, len(who))), 0, 10)
         for dim in PULSE_DIMENSIONS:
             score = np.clip(np.round(means[dim] + rng.normal(0, 0.6, len(who))), 1, 5)
             self.pulse_parts.append(
