@@ -230,6 +230,9 @@ LEAVE_WEEKS = (4, 12)
 # Overtime pick-up: share of an RN gap that own staff cover with extra shifts; the rest is worked
 # short (*assumption*). Travel nurses are contracted for 13-week assignments (industry standard).
 GAP_FILL_SHARE = 0.75
+# The posted roster already carries the extra shifts staff booked when it opened for self-scheduling: all
+# of them in its first week, this share fewer per week further ahead (*assumption*); the rest is still open.
+BOOKED_PICKUP_FALL_PER_WEEK = 0.15
 TRAVEL_CONTRACT_WEEKS = 13
 TRAVEL_SHARE_OF_GAP = 0.55
 # Overtime paid over 40 h in the pay week (FLSA, 29 CFR 778.101); physicians and APPs are exempt

@@ -10,7 +10,7 @@ and draws exits whose hazard rises with recent overtime, quick returns, low mora
 tenure. Leavers open requisitions whose hires start after the time-to-fill.
 
 Days after the last worked day are simulated as the published roster (status ``scheduled``):
-base schedules only, no sickness, pick-ups or exits.
+base schedules and the extra shifts already booked (fewer the further ahead), no sickness or exits.
 """
 
 from __future__ import annotations
@@ -316,7 +316,7 @@ class _Simulation:
         days = d0 + np.arange(7)
         own = active & ~R.manager & np.isin(R.emp_type, (STAFF, PER_DIEM)) & ~off
         people = np.flatnonzero(own)
-        free = ~busy[people] & (days[None, :] <= self.end_day)
+        free = ~busy[people].copy()
         free &= (days[None, :] >= R.hire_day[people, None]) & (days[None, :] <= R.term_day[people, None])
         who, dow = np.nonzero(free)
         person = people[who]
@@ -331,8 +331,11 @@ class _Simulation:
         n_groups = self.n_units * 14
         wsum = np.bincount(group[is_rn], weight[is_rn], minlength=n_groups)
         expected = config.GAP_FILL_SHARE * gap.reshape(-1)
-        p_rn = np.minimum(0.9, expected[group] * weight / np.maximum(wsum[group], 1e-9))
-        p_support = np.minimum(0.5, 0.01 * weight * (1 + 6 * unit_short[unit]))
+        weeks_ahead = np.maximum(0, (days - self.end_day + 6) // 7)
+        ahead_share = np.clip(1.0 - config.BOOKED_PICKUP_FALL_PER_WEEK * weeks_ahead, 0, 1)
+        booked = np.where(days <= self.end_day, 1.0, ahead_share)
+        p_rn = np.minimum(0.9, expected[group] * weight / np.maximum(wsum[group], 1e-9)) * booked[dow]
+        p_support = np.minimum(0.5, 0.01 * weight * (1 + 6 * unit_short[unit])) * booked[dow]
         support = _SUPPORT_PICKUP_ROLES[R.role[person]]
         p = np.where(is_rn, p_rn, np.where(support, p_support, 0.0))
         take = rng.random(len(person)) < p
