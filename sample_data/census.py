@@ -351,7 +351,7 @@ def _expected_census(spec: config.UnitSpec) -> float:
 def staffed_beds(spec: config.UnitSpec, scale: float) -> int:
     """Staffed beds (treatment spaces, operating rooms) of a unit at ``scale``; 0 for the telehealth unit.
 
-    Square-root rule (Halfin & Whitt 1981; de Bruin et al. 2010, *Health Care Manag Sci* 13(1):1-12 for
+    Square-root rule (Halfin & Whitt 1981; de Bruin et al. 2010, *Ann Oper Res* 178:23-43, for
     hospital beds): beds = L + beta x sqrt(L) for a mean census L, with beta fixed by the unit's scale-1
     beds and census, so a small-scale unit is as often full as the full-size one (scaling beds linearly
     would fill a 2-bed unit most of the time). Scale 1 gives ``spec.beds`` exactly.

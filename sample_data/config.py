@@ -261,7 +261,7 @@ CONTRACT_RATE_FACTOR = 1.6
 # eNPS answer (0-10) = intercept + 2 x morale + noise (sd 1.3), rounded; the intercept is tuned so the
 # hospital's eNPS is mildly positive (about +5 to +15), as published healthcare benchmarks are
 # (docs/sample_hospital.md, "Calibration").
-ENPS_INTERCEPT = 7.9
+ENPS_INTERCEPT = 8.1
 # Pulse survey: monthly, ~55 % response (*assumption*); wellbeing wearables for 15 % consenting staff.
 PULSE_RESPONSE_RATE = 0.55
 WELLBEING_CONSENT_SHARE = 0.15

@@ -3,11 +3,13 @@
 Rollouts (dates relative to the window, *assumptions*): an EMR upgrade going live in two waves
 (70 % into the window for the acute and med-surg units, six weeks later for the rest), the
 telemedicine platform opening with the telehealth unit (ED included), and remote patient monitoring
-on telemetry and oncology (85 % into the window). Staff of a unit are assigned its required courses
+on telemetry and oncology (85 % into the window), and smart infusion pumps going live 45 days after
+the window (the upcoming go-live). Staff of a unit are assigned its required courses
 eight weeks before go-live (due one week before); later hires are assigned at hire (due in 30
 days). Completion delays are lognormal and longer for people with low morale, so some staff are not
 complete at go-live. Annual compliance (assigned 15 January, due 31 March), VR simulation and a
-clinical update run alongside.
+clinical update run alongside, and every clinical person's current life-support card (BLS, ACLS,
+PALS, NRP; two-year renewals) is a training row.
 """
 
 from __future__ import annotations
@@ -163,7 +165,7 @@ def _certifications(sim: SimulationResult, rng: np.random.Generator) -> pd.DataF
     roles = np.array(ROLES)[R.role]
     parts = []
     for course, cert_roles, cert_units in CERTIFICATIONS:
-        mask = in_output(sim) & np.isin(roles, cert_roles) & ~R.manager
+        mask = in_output(sim) & np.isin(roles, cert_roles)
         if cert_units is not None:
             mask &= np.isin(unit_types, cert_units)
         who = np.flatnonzero(mask)
