@@ -93,7 +93,7 @@ TARGETS: dict[str, Target] = {
         "points",
         0.0,
         20.0,
-        "Published hospital/healthcare eNPS benchmarks: mildly positive, about 0 to +20 (docs/sample_hospital.md)",
+        "assumption (team brief): mildly positive, 0 to +20; no employee-eNPS source cited yet",
     ),
     "training_compliance": Target(
         "Training completed by due date, last 12 months", "%", 85.0, 95.0, "own design: a well-run LMS, 85-95 %"
@@ -203,7 +203,8 @@ def main() -> None:
         inside = target.low <= value <= target.high if np.isfinite(value) else False
         band = f"{target.low:g}-{target.high:g}"
         flag = "" if inside else "  <-- outside"
-        print(f"{target.label:56s} {value:8.1f} {band:>13s}  {target.source}{flag}")
+        shown = f"{value:8.2f}" if target.unit == "ratio" else f"{value:8.1f}"
+        print(f"{target.label:56s} {shown} {band:>13s}  {target.source}{flag}")
     print(f"{'(RN time to fill, median days, KPI time_to_fill)':56s} {levels['rn_time_to_fill_median']:8.1f}")
     print(f"{'(training compliance, lowest month)':56s} {levels['training_compliance_lowest_month']:8.1f}")
 
