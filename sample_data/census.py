@@ -8,6 +8,7 @@ patients present at its start. The required RNs follow the unit's nurse-to-patie
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 
 from sample_data import config
 from sample_data.canonical import canonical
-from sample_data.clock import Clock
+from sample_data.clock import WARM_UP_DAYS, Clock
 
 # Relative arrival intensity by local hour 0..23 (*assumptions*). ED attendances peak late morning
 # and early evening with a trough at 04:00-06:00 (the pattern of NHS A&E and US NHAMCS arrivals);
@@ -252,23 +253,78 @@ def _arrival_rate(clock: Clock, spec: config.UnitSpec, scale: float) -> np.ndarr
 
 
 def _stays(
-    rng: np.random.Generator, clock: Clock, spec: config.UnitSpec, rate: np.ndarray, close_hour: int | None
+    rng: np.random.Generator,
+    clock: Clock,
+    spec: config.UnitSpec,
+    rate: np.ndarray,
+    close_hour: int | None,
+    beds: int | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Arrival counts per hour and each patient's admission and discharge time (physical hours)."""
+    """Arrival counts per hour and each patient's admission and discharge time (physical hours).
+
+    With ``beds`` (inpatient units) a patient is admitted when a staffed bed is free; otherwise they
+    board (wait, in the ED or the referring unit) until the first bed frees, for at most
+    ``config.BOARDING_HOURS_MAX`` hours; a patient still waiting then is placed over capacity (a surge
+    bed), so the census exceeds staffed beds only in rare surges. Counts are of admissions to the unit.
+    """
     counts = rng.poisson(rate)
-    admitted = np.repeat(np.arange(len(rate)), counts) + rng.random(counts.sum())
+    arrived = np.repeat(np.arange(len(rate)), counts) + rng.random(counts.sum())
     sigma = _LOS_SIGMA[spec.arrival_profile]
     mu = np.log(spec.los_hours) - sigma**2 / 2
-    discharged = admitted + rng.lognormal(mu, sigma, len(admitted))
-    if spec.arrival_profile in ("inpatient", "elective", "ld"):
-        at = np.clip(discharged.astype(np.int64), 0, clock.n_hours - 1)
-        hours = rng.choice(24, size=len(at), p=_DISCHARGE_PROFILE / _DISCHARGE_PROFILE.sum())
-        snapped = clock.hour_index(clock.day[at], hours) + rng.random(len(at))
-        snapped = np.where(snapped < admitted + 4, snapped + 24, snapped)
-        discharged = snapped
+    los = rng.lognormal(mu, sigma, len(arrived))
+    if spec.arrival_profile not in ("inpatient", "elective", "ld"):
+        discharged = arrived + los
+        if close_hour is not None:
+            discharged = np.minimum(discharged, close_hour)
+        return counts, arrived, discharged
+    hours = rng.choice(24, size=len(arrived), p=_DISCHARGE_PROFILE / _DISCHARGE_PROFILE.sum())
+    within = rng.random(len(arrived))
+    if beds is None:
+        admitted = arrived
+        at = np.clip((admitted + los).astype(np.int64), 0, clock.n_hours - 1)
+        discharged = clock.hour_index(clock.day[at], hours) + within
+        discharged = np.where(discharged < admitted + 4, discharged + 24, discharged)
+    else:
+        admitted, discharged = _admit_to_beds(clock, arrived, los, hours, within, beds)
     if close_hour is not None:
         discharged = np.minimum(discharged, close_hour)
+    counts = np.bincount(np.floor(admitted).astype(np.int64), minlength=len(rate))[: len(rate)]
     return counts, admitted, discharged
+
+
+def _admit_to_beds(
+    clock: Clock, arrived: np.ndarray, los: np.ndarray, hours: np.ndarray, within: np.ndarray, beds: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Admission and discharge times of patients arriving at ``arrived`` on a unit of ``beds`` staffed beds.
+
+    Patients are taken in arrival order (first come, first served); a patient finding every bed taken
+    waits for the earliest discharge, up to ``config.BOARDING_HOURS_MAX`` hours, then takes a surge bed.
+    The discharge is at local hour ``hours`` of the day the stay ``los`` ends (+ ``within`` of the hour),
+    at least 4 hours after admission.
+    """
+    order = np.argsort(arrived, kind="stable")
+    admitted = np.empty(len(arrived))
+    discharged = np.empty(len(arrived))
+    day = clock.day.tolist()
+    start_of = clock.start_of.tolist()
+    last = clock.n_hours - 1
+    wait_max = config.BOARDING_HOURS_MAX
+    present: list[float] = []
+    arrived_l, los_l, hours_l, within_l = arrived.tolist(), los.tolist(), hours.tolist(), within.tolist()
+    for i in order.tolist():
+        t = arrived_l[i]
+        while present and present[0] <= t:
+            heapq.heappop(present)
+        if len(present) >= beds and present[0] - t <= wait_max:
+            t = heapq.heappop(present)
+        at = min(max(int(t + los_l[i]), 0), last)
+        out = start_of[day[at] + WARM_UP_DAYS][hours_l[i]] + within_l[i]
+        if out < t + 4:
+            out += 24
+        admitted[i] = t
+        discharged[i] = out
+        heapq.heappush(present, out)
+    return admitted, discharged
 
 
 def _present(n_hours: int, admitted: np.ndarray, discharged: np.ndarray) -> np.ndarray:
@@ -282,11 +338,36 @@ def _present(n_hours: int, admitted: np.ndarray, discharged: np.ndarray) -> np.n
     return np.cumsum(diff)[:n_hours].astype(float)
 
 
+def _expected_census(spec: config.UnitSpec) -> float:
+    """Mean census at scale 1 (arrivals x mean stay), including the share of the closing unit it takes over."""
+    own = spec.arrivals_per_day * spec.los_hours / 24
+    share = config.MERGER_SPLIT.get(spec.unit_id, 0.0)
+    if share:
+        closing = next(u for u in config.UNITS if u.unit_id == config.CLOSING_UNIT)
+        own += share * closing.arrivals_per_day * spec.los_hours / 24
+    return own
+
+
+def staffed_beds(spec: config.UnitSpec, scale: float) -> int:
+    """Staffed beds (treatment spaces, operating rooms) of a unit at ``scale``; 0 for the telehealth unit.
+
+    Square-root rule (Halfin & Whitt 1981; de Bruin et al. 2010, *Ann Oper Res* 178:23-43, for
+    hospital beds): beds = L + beta x sqrt(L) for a mean census L, with beta fixed by the unit's scale-1
+    beds and census, so a small-scale unit is as often full as the full-size one (scaling beds linearly
+    would fill a 2-bed unit most of the time). Scale 1 gives ``spec.beds`` exactly.
+    """
+    if spec.beds <= 0:
+        return 0
+    load = _expected_census(spec)
+    beta = (spec.beds - load) / np.sqrt(load)
+    return max(1, round(load * scale + beta * np.sqrt(load * scale)))
+
+
 def required_rns(spec: config.UnitSpec, census: np.ndarray, local_hour: np.ndarray, scale: float) -> np.ndarray:
     """RNs required at each hour: ceil(census / ratio), plus a charge nurse on units of 20+ staffed
     beds, and a floor of 2 RNs on inpatient units of 10+ beds (1 on smaller ones); the OR needs one
     RN per patient and the telehealth unit staffs 07:00-23:00 only (Title 22 §70217)."""
-    beds = spec.beds * scale
+    beds = staffed_beds(spec, scale)
     need = np.ceil(census / spec.rn_ratio - 1e-9)
     if spec.inpatient and spec.unit_type not in ("OR",):
         need = need + (1 if beds >= config.CHARGE_NURSE_MIN_BEDS else 0)
@@ -329,7 +410,8 @@ def simulate_patient_flow(rng: np.random.Generator, clock: Clock, timeline: Unit
         close_hour = None
         if timeline.closed_day[s.unit_id] is not None:
             close_hour = int(clock.hour_index(np.array([timeline.closed_day[s.unit_id]]), np.array([0]))[0])
-        counts, admitted, discharged = _stays(rng, clock, s, rate, close_hour)
+        beds = staffed_beds(s, scale) if s.inpatient and s.beds > 0 and s.unit_type not in ("ED", "OR") else None
+        counts, admitted, discharged = _stays(rng, clock, s, rate, close_hour, beds)
         arrivals[i] = counts
         census[i] = _present(n_hours, admitted, discharged) * open_mask[i]
         noise = np.cumsum(rng.normal(0, 0.02, n_hours))

@@ -48,16 +48,16 @@ class UnitSpec:
 # Arrivals and lengths of stay are *assumptions* chosen so mean occupancy is 75-90 % of staffed beds.
 UNITS: tuple[UnitSpec, ...] = (
     UnitSpec("ED", "Emergency Department", "ED", 90, 280.0, 4.5, 4, 0.80, 0.08, 0.10, 1.0, 3.0, "ed"),
-    UnitSpec("ICU", "Intensive Care Unit", "ICU", 46, 9.8, 92.0, 2, 0.98, 0.06, 0.06, 0.9, 4.1, "inpatient"),
-    UnitSpec("SDU", "Step-Down Unit", "step_down", 46, 11.6, 82.0, 3, 0.80, 0.06, 0.06, 0.9, 3.4, "inpatient"),
-    UnitSpec("MS3", "Med-Surg 3 West", "med_surg", 56, 11.0, 108.0, 5, 0.98, 0.07, 0.06, 0.75, 2.6, "elective"),
-    UnitSpec("MS4", "Med-Surg 4 East", "med_surg", 62, 9.1, 108.0, 5, 0.82, 0.07, 0.06, 0.75, 2.6, "elective"),
+    UnitSpec("ICU", "Intensive Care Unit", "ICU", 46, 9.2, 92.0, 2, 0.98, 0.06, 0.06, 0.9, 4.1, "inpatient"),
+    UnitSpec("SDU", "Step-Down Unit", "step_down", 46, 10.4, 82.0, 3, 0.80, 0.06, 0.06, 0.9, 3.4, "inpatient"),
+    UnitSpec("MS3", "Med-Surg 3 West", "med_surg", 56, 8.8, 108.0, 5, 0.98, 0.07, 0.06, 0.75, 2.6, "elective"),
+    UnitSpec("MS4", "Med-Surg 4 East", "med_surg", 62, 7.2, 108.0, 5, 0.82, 0.07, 0.06, 0.75, 2.6, "elective"),
     UnitSpec("MS5", "Med-Surg 5 (old wing)", "med_surg", 36, 6.1, 108.0, 5, 0.97, 0.07, 0.06, 0.75, 2.5, "elective"),
-    UnitSpec("TELE", "Telemetry", "telemetry", 52, 13.6, 77.0, 4, 0.98, 0.06, 0.05, 0.85, 3.0, "inpatient"),
+    UnitSpec("TELE", "Telemetry", "telemetry", 52, 11.8, 77.0, 4, 0.98, 0.06, 0.05, 0.85, 3.0, "inpatient"),
     UnitSpec("LD", "Labor, Delivery & Postpartum", "L&D", 38, 11.7, 56.0, 3, 0.99, 0.02, 0.0, 0.95, 2.7, "ld"),
     UnitSpec("PEDS", "Pediatrics", "pediatrics", 36, 8.4, 67.0, 4, 0.99, 0.10, 0.30, 0.9, 2.5, "inpatient"),
-    UnitSpec("ONC", "Oncology", "oncology", 42, 6.2, 132.0, 4, 0.98, 0.02, 0.02, 0.8, 3.1, "elective"),
-    UnitSpec("BH", "Behavioral Health", "behavioral_health", 36, 3.5, 216.0, 6, 0.80, 0.02, 0.0, 0.9, 2.3, "inpatient"),
+    UnitSpec("ONC", "Oncology", "oncology", 42, 5.6, 132.0, 4, 0.98, 0.02, 0.02, 0.8, 3.1, "elective"),
+    UnitSpec("BH", "Behavioral Health", "behavioral_health", 36, 3.0, 216.0, 6, 0.80, 0.02, 0.0, 0.9, 2.3, "inpatient"),
     UnitSpec("OR", "Operating Rooms", "OR", 22, 52.0, 2.3, 1, 0.98, 0.02, 0.0, 0.12, 3.5, "or"),
     UnitSpec(
         "TH", "Telehealth Virtual Care", "telehealth", 0, 140.0, 0.45, 3, 0.99, 0.04, 0.05, 0.6, 1.8, "tele", False
@@ -73,6 +73,10 @@ CLOSING_UNIT = "MS5"
 CLOSING_FRACTION = 0.55
 MERGED_INTO = "MS4"
 MERGER_SPLIT = {"MS4": 0.6, "MS3": 0.2, "TELE": 0.2}
+# A patient arriving on a full inpatient unit boards (waits in the ED or the referring unit) until a bed
+# frees, for at most this many hours; then they take a surge (hallway) bed above the staffed beds
+# (*assumption*; ED boarding of admitted patients is commonly measured in hours, e.g. CMS ED-2).
+BOARDING_HOURS_MAX = 24.0
 # Units with a charge nurse without a patient assignment on every shift (*assumption*: units of 20+ beds).
 CHARGE_NURSE_MIN_BEDS = 20
 
@@ -167,12 +171,12 @@ RN_HOURS_PER_POSITION = 32.0
 VOLUNTARY_RATE: dict[str, float] = {
     "RN": 0.135,
     "LPN": 0.17,
-    "CNA": 0.24,
+    "CNA": 0.27,
     "physician": 0.07,
     "APP": 0.10,
-    "tech": 0.15,
+    "tech": 0.17,
     "therapist": 0.12,
-    "admin": 0.14,
+    "admin": 0.16,
     "other": 0.15,
 }
 INVOLUNTARY_RATE = 0.03
@@ -182,14 +186,15 @@ INVOLUNTARY_RATE = 0.03
 EXIT_WEIGHT_OVERTIME = 0.03
 EXIT_WEIGHT_QUICK_RETURN = 0.12
 EXIT_WEIGHT_MORALE = 1.2
-EXIT_WEIGHT_FIRST_YEAR = 0.75
+EXIT_WEIGHT_FIRST_YEAR = 0.1
 # Share of people leaving in their first year, for the initial tenure mix (*assumption*).
 INITIAL_TENURE_YEARS_MEAN = 7.5
 
-# Time-to-fill (requisition opened -> offer accepted) medians in days (NSI 2025: 83 days to recruit
-# an experienced RN; other roles *assumption*), lognormal with sigma 0.45.
+# Time-to-fill (requisition opened -> offer accepted) medians in days, lognormal with sigma 0.45, so the
+# mean is the median x exp(0.45^2 / 2) = 1.107 x median. RN median 75 days -> mean 83 days (NSI 2025: 83
+# days on average to recruit an experienced RN); other roles *assumption*.
 TIME_TO_FILL_MEDIAN_DAYS: dict[str, float] = {
-    "RN": 86.0,
+    "RN": 75.0,
     "LPN": 62.0,
     "CNA": 48.0,
     "physician": 150.0,
@@ -204,8 +209,14 @@ REQUISITION_CANCEL_SHARE = 0.05
 REQUISITION_HOLD_SHARE = 0.03
 HIRE_SOURCES = ("job board", "referral", "career site", "agency conversion", "new graduate program", "internal")
 HIRE_SOURCE_WEIGHTS = (0.34, 0.22, 0.2, 0.06, 0.1, 0.08)
-# RN vacancy at the start (NSI 2025: 9.6 % national RN vacancy rate; short units carry more).
-INITIAL_VACANCY = 0.06
+# Positions vacant at the start, their requisitions open (short units x1.6, *assumption*): about the
+# steady state that turnover x time to fill keeps open (16 % x 83 days ~ 4 %).
+INITIAL_VACANCY = 0.045
+# Hard-to-fill RN positions: budgeted, posted and not filled within the window (covered by travel
+# staff and overtime), as a share of RN positions (short units x1.6). Turnover x time to fill alone
+# keeps only ~4 % of RN positions open (Little's law); these bring the RN vacancy rate to the national
+# level (NSI 2025: 9.6 %) without lengthening the time to fill of the positions that do fill.
+HARD_TO_FILL_SHARE: dict[str, float] = {"RN": 0.05}
 
 # Absence (*assumptions*): probability a scheduled shift is lost to sickness, +3 % relative per
 # overtime hour in the last 4 weeks (after heavy overtime people fall sick more); chance of a PTO
@@ -219,6 +230,9 @@ LEAVE_WEEKS = (4, 12)
 # Overtime pick-up: share of an RN gap that own staff cover with extra shifts; the rest is worked
 # short (*assumption*). Travel nurses are contracted for 13-week assignments (industry standard).
 GAP_FILL_SHARE = 0.75
+# The posted roster already carries the extra shifts staff booked when it opened for self-scheduling: all
+# of them in its first week, this share fewer per week further ahead (*assumption*); the rest is still open.
+BOOKED_PICKUP_FALL_PER_WEEK = 0.15
 TRAVEL_CONTRACT_WEEKS = 13
 TRAVEL_SHARE_OF_GAP = 0.55
 # Overtime paid over 40 h in the pay week (FLSA, 29 CFR 778.101); physicians and APPs are exempt
@@ -244,6 +258,10 @@ HOURLY_RATE: dict[str, float] = {
 }
 CONTRACT_RATE_FACTOR = 1.6
 
+# eNPS answer (0-10) = intercept + 2 x morale + noise (sd 1.3), rounded; the intercept is tuned so the
+# hospital's eNPS is mildly positive (about +5 to +15), as published healthcare benchmarks are
+# (docs/sample_hospital.md, "Calibration").
+ENPS_INTERCEPT = 8.1
 # Pulse survey: monthly, ~55 % response (*assumption*); wellbeing wearables for 15 % consenting staff.
 PULSE_RESPONSE_RATE = 0.55
 WELLBEING_CONSENT_SHARE = 0.15

@@ -10,7 +10,7 @@ and draws exits whose hazard rises with recent overtime, quick returns, low mora
 tenure. Leavers open requisitions whose hires start after the time-to-fill.
 
 Days after the last worked day are simulated as the published roster (status ``scheduled``):
-base schedules only, no sickness, pick-ups or exits.
+base schedules and the extra shifts already booked (fewer the further ahead), no sickness or exits.
 """
 
 from __future__ import annotations
@@ -167,6 +167,11 @@ class _Simulation:
                 for _ in range(vacant):
                     opened = self.first_day - int(rng.integers(1, 120))
                     self._open_requisition(u, ROLE[role], opened, float(rng.choice([0.9, 1.0, 0.6])), STAFF)
+                share = config.HARD_TO_FILL_SHARE.get(role, 0.0) * (1.6 if spec.coverage < 0.9 else 1.0)
+                for _ in range(rng.binomial(n, share) if share else 0):
+                    opened = self.first_day - int(rng.integers(120, 720))
+                    fte = float(rng.choice([0.9, 1.0, 0.6]))
+                    self._record_requisition(u, ROLE[role], opened, NO_DAY, "open", fte, -1)
                 if role == "RN":
                     n_pd = round(0.1 * n)
                     tenure = np.clip(rng.exponential(4.0, n_pd), 0.05, 30)
@@ -311,7 +316,7 @@ class _Simulation:
         days = d0 + np.arange(7)
         own = active & ~R.manager & np.isin(R.emp_type, (STAFF, PER_DIEM)) & ~off
         people = np.flatnonzero(own)
-        free = ~busy[people] & (days[None, :] <= self.end_day)
+        free = ~busy[people].copy()
         free &= (days[None, :] >= R.hire_day[people, None]) & (days[None, :] <= R.term_day[people, None])
         who, dow = np.nonzero(free)
         person = people[who]
@@ -326,8 +331,11 @@ class _Simulation:
         n_groups = self.n_units * 14
         wsum = np.bincount(group[is_rn], weight[is_rn], minlength=n_groups)
         expected = config.GAP_FILL_SHARE * gap.reshape(-1)
-        p_rn = np.minimum(0.9, expected[group] * weight / np.maximum(wsum[group], 1e-9))
-        p_support = np.minimum(0.5, 0.01 * weight * (1 + 6 * unit_short[unit]))
+        weeks_ahead = np.maximum(0, (days - self.end_day + 6) // 7)
+        ahead_share = np.clip(1.0 - config.BOOKED_PICKUP_FALL_PER_WEEK * weeks_ahead, 0, 1)
+        booked = np.where(days <= self.end_day, 1.0, ahead_share)
+        p_rn = np.minimum(0.9, expected[group] * weight / np.maximum(wsum[group], 1e-9)) * booked[dow]
+        p_support = np.minimum(0.5, 0.01 * weight * (1 + 6 * unit_short[unit])) * booked[dow]
         support = _SUPPORT_PICKUP_ROLES[R.role[person]]
         p = np.where(is_rn, p_rn, np.where(support, p_support, 0.0))
         take = rng.random(len(person)) < p
@@ -564,7 +572,7 @@ class _Simulation:
             "burnout": 3.1 + 0.8 * m - 0.1 * qr4,
             "engagement": 3.5 + 0.9 * m,
         }
-        enps = np.clip(np.round(6.8 + 2.0 * m + rng.normal(0, 1.3, len(who))), 0, 10)
+        enps = np.clip(np.round(config.ENPS_INTERCEPT + 2.0 * m + rng.normal(0, 1.3, len(who))), 0, 10)
         for dim in PULSE_DIMENSIONS:
             score = np.clip(np.round(means[dim] + rng.normal(0, 0.6, len(who))), 1, 5)
             self.pulse_parts.append(

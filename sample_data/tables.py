@@ -9,7 +9,7 @@ import pandas as pd
 from data_loaders.schema import EMPLOYMENT_TYPES, ROLES
 from sample_data import config
 from sample_data.canonical import canonical
-from sample_data.census import PatientFlow, UnitTimeline
+from sample_data.census import PatientFlow, UnitTimeline, staffed_beds
 from sample_data.clock import Clock
 from sample_data.simulation import SimulationResult
 from sample_data.workforce import (
@@ -39,8 +39,8 @@ def dates(clock: Clock, days: np.ndarray) -> pd.DatetimeIndex:
 
 def units_table(clock: Clock, timeline: UnitTimeline, scale: float, rng: np.random.Generator) -> pd.DataFrame:
     """Units with their history: original units opened on a historic date; one opens and one closes
-    and merges during the window. ``beds`` are staffed beds at scale (the merged-into unit reports its
-    enlarged bed count; the telehealth unit has none)."""
+    and merges during the window. ``beds`` are staffed beds at scale (:func:`sample_data.census.staffed_beds`;
+    the telehealth unit has none)."""
     rows = []
     for spec in config.UNITS:
         opened = timeline.opened_day[spec.unit_id]
@@ -51,7 +51,7 @@ def units_table(clock: Clock, timeline: UnitTimeline, scale: float, rng: np.rand
                 "unit_id": spec.unit_id,
                 "name": spec.name,
                 "unit_type": spec.unit_type,
-                "beds": round(spec.beds * scale),
+                "beds": staffed_beds(spec, scale),
                 "opened": historic if opened is None else dates(clock, [opened])[0],
                 "closed": pd.NaT if closed is None else dates(clock, [closed])[0],
                 "merged_into": config.MERGED_INTO if spec.unit_id == config.CLOSING_UNIT else None,
