@@ -18,7 +18,7 @@ from components.forecast_charts import forecast_figure, heatmap_figure, pattern_
 from components.session import current_access, record_filters
 from components.text import md_escape
 from forecasting.models import MODEL_LABELS
-from forecasting.plan_export import UnitPlan, build_unit_plan, plan_workbook, weekly_profile
+from forecasting.plan_export import UnitPlan, build_unit_plan, plan_workbook, schedule_statement
 from forecasting.staffing import weekday_hour_table
 from forecasting.staffing_standards import standard_for
 
@@ -63,6 +63,7 @@ def load_plan(
         standard=standard,
         weeks=USUAL_PATTERN_WEEKS,
         opened=row["opened"],
+        beds=row.get("beds"),
     )
 
 
@@ -144,10 +145,12 @@ with st.status("Preparing the forecast and staffing plan…", expanded=False) as
 
 demand = plan.demand
 st.subheader("Patients expected")
-for message in demand.messages:
+for message in plan.messages():
     st.info(message)
 history = demand.raw_history if demand.raw_history is not None else demand.history
-st.plotly_chart(forecast_figure(history.dropna(), demand.forecast, names[unit]), key="uf_forecast_chart")
+st.plotly_chart(
+    forecast_figure(history.dropna(), demand.forecast, names[unit], beds=plan.capacity.beds), key="uf_forecast_chart"
+)
 st.markdown(demand.summary())
 if not demand.backtest.empty:
     table = demand.backtest.reset_index()
@@ -175,6 +178,7 @@ st.caption(
     f"Staffing for the {SERVICE_LEVEL_LABELS[level].lower()}: {plan.standard.patients_per_rn:g} patients per RN"
     + (f", {plan.standard.patients_per_cna:g} per CNA" if plan.standard.patients_per_cna else ", no CNAs")
     + (f", HPPD target {plan.standard.hppd:g}" if plan.standard.hppd else "")
+    + (f", for at most the {plan.capacity.beds:g} staffed beds" if plan.capacity.beds is not None else "")
     + "."
 )
 roles = [r for r in plan.needed.columns if plan.needed[r].any()]
@@ -184,16 +188,25 @@ if plan.scheduled is None:
         "the staff needed and the recommended pattern below are computed from the forecast alone."
     )
 else:
-    st.caption(f"Scheduled staff: {md_escape(plan.schedule_source)}.")
-    metrics = st.columns(max(1, len(roles)))
-    for column, role in zip(metrics, roles, strict=False):
+    st.caption(
+        f"Scheduled staff: {md_escape(plan.schedule_source)}. Hours after the published schedule are "
+        "**not yet scheduled**: they are not counted as short."
+    )
+    for role in roles:
         row = plan.summary.loc[role]
-        column.metric(
-            f"{role}: hours understaffed",
-            f"{row['understaffed_hours']:.0f} of {len(plan.gaps)}",
-            help=f"{row['staff_hours_short']:.0f} {role}-hours short; {row['overstaffed_hours']:.0f} hours with at "
-            "least one more person than needed.",
+        short, open_hours = st.columns(2)
+        short.metric(
+            f"{role}: scheduled hours short",
+            f"{row['understaffed_hours']:.0f} of {row['scheduled_hours']:.0f}",
+            help=f"{row['staff_hours_short']:,.0f} {role}-hours short in the scheduled hours; "
+            f"{row['overstaffed_hours']:.0f} hours with at least one more person than needed.",
         )
+        open_hours.metric(
+            f"{role}: hours not yet scheduled",
+            f"{row['not_yet_scheduled_hours']:.0f} of {len(plan.gaps)}",
+            help=f"{row['staff_hours_to_schedule']:,.0f} {role}-hours needed in hours with no roster yet.",
+        )
+        st.markdown(schedule_statement(role, plan.summary))
 for tab, role in zip(st.tabs(roles or ["RN"]), roles or ["RN"], strict=False):
     with tab:
         if plan.scheduled is not None:
@@ -218,7 +231,7 @@ st.caption(
     "hour of a repeating week at the chosen service level - the largest need of each weekday and hour over the "
     "horizon. Solved as an integer program (HiGHS)."
 )
-current = weekly_profile(plan.scheduled) if plan.scheduled is not None else None
+current = plan.current.coverage if plan.current is not None else None
 for tab, role in zip(st.tabs([f"{r} pattern" for r in plan.plans] or ["Pattern"]), list(plan.plans), strict=False):
     result = plan.plans[role]
     with tab:
@@ -233,15 +246,8 @@ for tab, role in zip(st.tabs([f"{r} pattern" for r in plan.plans] or ["Pattern"]
             f"({block_hours - result.paid_hours:,.0f} fewer)."
         )
         if role in plan.comparisons:
-            comparison = plan.comparisons[role]
-            saved = -comparison.loc["paid hours per week", "change"]
-            gone = -comparison.loc["overtime hours per week", "change"]
-            st.markdown(
-                f"The recommended pattern pays **{result.paid_hours:,.0f}** {role}-hours a week "
-                f"({'saving' if saved >= 0 else 'adding'} {abs(saved):,.0f}), leaves no hour under need, and would "
-                f"remove about **{gone:,.0f}** overtime hours a week."
-            )
-            st.dataframe(comparison.round(1), width="stretch")
+            st.markdown(plan.statements[role])
+            st.dataframe(plan.comparisons[role].round(1), width="stretch")
         pattern_table = result.plan.drop(columns="weekday").rename(
             columns={"start": "start hour", "end": "end hour", "length": "hours", "staff": f"{role}s starting"}
         )

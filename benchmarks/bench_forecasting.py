@@ -123,7 +123,9 @@ def sample_hospital(scale: float, units: list[str] | None) -> None:
         since = unit_census["timestamp"].max() - pd.Timedelta(weeks=8, days=1)
         unit_shifts = shifts[(shifts["unit"] == unit) & (shifts["start"] >= since)]
         started = time.perf_counter()
-        plan = build_unit_plan(unit_census, unit, unit_rows.at[unit, "unit_type"], unit_shifts, 28, "p80")
+        plan = build_unit_plan(
+            unit_census, unit, unit_rows.at[unit, "unit_type"], unit_shifts, 28, "p80", beds=unit_rows.at[unit, "beds"]
+        )
         seconds = time.perf_counter() - started
         for role, result in plan.plans.items():
             comparison = plan.comparisons.get(role)
@@ -132,7 +134,12 @@ def sample_hospital(scale: float, units: list[str] | None) -> None:
                 {
                     "unit": unit,
                     "role": role,
-                    "schedule": plan.schedule_source.split(" of ")[0],
+                    "schedule": plan.schedule_source.split(" and ")[0],
+                    "short_h": plan.summary.loc[role, "understaffed_hours"] if role in plan.summary.index else np.nan,
+                    "not_yet_scheduled_h": plan.summary.loc[role, "not_yet_scheduled_hours"]
+                    if role in plan.summary.index
+                    else np.nan,
+                    "hours_capped_at_beds": plan.capacity.staffing_hours_capped,
                     "solve_s": result.solve_seconds,
                     "optimal": result.optimal,
                     "current_paid_h": current,
@@ -143,7 +150,7 @@ def sample_hospital(scale: float, units: list[str] | None) -> None:
                     "current_hours_under_need": comparison.loc["hours under need", "current"]
                     if comparison is not None
                     else np.nan,
-                    "overtime_gone_h": -comparison.loc["overtime hours per week", "change"]
+                    "overtime_gone_h": comparison.loc["overtime hours removed per week", "recommended"]
                     if comparison is not None
                     else np.nan,
                     "plan_s": seconds,

@@ -24,7 +24,7 @@ from tqdm import tqdm
 from access import audit
 from access.bootstrap import open_store
 from access.data_access import DataAccess, UserContext
-from forecasting.plan_export import build_unit_plan, plan_workbook
+from forecasting.plan_export import build_unit_plan, plan_workbook, schedule_statement
 from forecasting.staffing import SERVICE_LEVELS
 
 
@@ -81,16 +81,19 @@ def main(argv: list[str] | None = None) -> int:
                 service_level=args.service_level,
                 opened=row["opened"].iloc[0],
                 progress=progress,
+                beds=row["beds"].iloc[0] if "beds" in row else None,
             )
         except ValueError as error:
             print(f"{args.unit}: {error}", file=sys.stderr)
             return 2
     args.out.write_bytes(plan_workbook(plan))
     print(plan.demand.summary())
-    for message in plan.demand.messages:
+    for message in plan.messages():
         print(f"Note: {message}")
+    for role in plan.summary.index:
+        print(schedule_statement(role, plan.summary))
     for role, result in plan.plans.items():
-        print(f"{role}: recommended pattern {result.paid_hours:.0f} paid hours a week, {len(result.plan)} start slots")
+        print(plan.statements.get(role, f"{role}: recommended pattern {result.paid_hours:.0f} paid hours a week."))
     print(f"Wrote {args.out}")
     return 0
 

@@ -16,6 +16,7 @@ BAND_95 = "rgba(31, 119, 180, 0.15)"
 BAND_80 = "rgba(31, 119, 180, 0.30)"
 SHORT = "#d62728"
 OVER = "#2ca02c"
+NOT_YET = "#d9d9d9"
 
 
 def _band(figure: go.Figure, index: pd.Index, low: pd.Series, high: pd.Series, colour: str, name: str) -> None:
@@ -25,11 +26,14 @@ def _band(figure: go.Figure, index: pd.Index, low: pd.Series, high: pd.Series, c
     )
 
 
-def forecast_figure(history: pd.Series, forecast: pd.DataFrame, unit_label: str, history_days: int = 28) -> go.Figure:
+def forecast_figure(
+    history: pd.Series, forecast: pd.DataFrame, unit_label: str, history_days: int = 28, beds: float | None = None
+) -> go.Figure:
     """History (last ``history_days`` days) and forecast mean with 80% and 95% prediction bands.
 
     ``history``: observed values on a DatetimeIndex (local time); ``forecast``: columns ``mean``,
-    ``lo80``, ``hi80``, ``lo95``, ``hi95`` on the future local timestamps.
+    ``lo80``, ``hi80``, ``lo95``, ``hi95`` on the future local timestamps. ``beds``: staffed beds, drawn as a
+    dashed line (``None``: no line).
     """
     recent = history[history.index >= history.index[-1] - pd.Timedelta(days=history_days)]
     figure = go.Figure()
@@ -37,6 +41,15 @@ def forecast_figure(history: pd.Series, forecast: pd.DataFrame, unit_label: str,
     _band(figure, forecast.index, forecast["lo80"], forecast["hi80"], BAND_80, "80% interval")
     figure.add_trace(go.Scatter(x=recent.index, y=recent, name="Actual", line={"color": "#444", "width": 1}))
     figure.add_trace(go.Scatter(x=forecast.index, y=forecast["mean"], name="Forecast", line={"color": "#1f77b4"}))
+    if beds is not None:
+        figure.add_trace(
+            go.Scatter(
+                x=[recent.index[0], forecast.index[-1]],
+                y=[beds, beds],
+                name=f"staffed beds ({beds:g})",
+                line={"color": SHORT, "dash": "dash", "width": 1},
+            )
+        )
     figure.update_layout(
         title=f"{unit_label}: patients present, history and forecast (local time)",
         yaxis_title="patients",
@@ -51,10 +64,22 @@ def staffing_gap_figure(gaps: pd.DataFrame, role: str) -> go.Figure:
     """Staff needed vs scheduled per hour for ``role`` with the gap as bars (red = short, green = over).
 
     ``gaps``: output of ``forecasting.staffing.staffing_gaps`` (columns ``<role>_needed``,
-    ``<role>_scheduled``, ``<role>_gap``).
+    ``<role>_scheduled``, ``<role>_gap``, ``not_yet_scheduled``). Hours not yet scheduled have no bar and are
+    shaded grey, labelled "not yet scheduled": they are not short.
     """
     gap = gaps[f"{role}_gap"]
     figure = go.Figure()
+    if "not_yet_scheduled" in gaps and gaps["not_yet_scheduled"].any():
+        open_hours = gaps.index[gaps["not_yet_scheduled"].to_numpy()]
+        figure.add_vrect(
+            x0=open_hours[0],
+            x1=open_hours[-1] + pd.Timedelta(hours=1),
+            fillcolor=NOT_YET,
+            opacity=0.5,
+            line_width=0,
+            annotation_text="not yet scheduled",
+            annotation_position="top left",
+        )
     figure.add_trace(
         go.Bar(x=gaps.index, y=gap, name="scheduled − needed", marker_color=np.where(gap < 0, SHORT, OVER), opacity=0.6)
     )

@@ -35,7 +35,16 @@ import numpy as np
 import pandas as pd
 
 from data_loaders.settings import hospital_timezone
-from forecasting.models import CANDIDATES, MODEL_LABELS, SeasonalSetup, future_index, infer_frequency, seasonal_setup
+from forecasting.level_shift import LevelShift, detect_level_shift
+from forecasting.models import (
+    CANDIDATES,
+    MODEL_LABELS,
+    SeasonalSetup,
+    future_index,
+    infer_frequency,
+    seasonal_setup,
+    subdaily_alias,
+)
 from forecasting.selection import (
     ENSEMBLE_MEMBERS,
     MIN_ERRORS_PER_BUCKET,
@@ -68,6 +77,8 @@ class DemandForecast:
     ``relative_MAE`` (vs seasonal naive), ``coverage80``, ``coverage95`` (fractions), ``score``;
     empty when no backtest was possible. ``model``: name of the chosen model. ``messages``: plain
     sentences about fallbacks and data problems. ``history``: the cleaned history the models saw.
+    ``level_shift``: a recent step in the level (``forecasting.level_shift``; its message is first in
+    ``messages``), or ``None``.
     """
 
     forecast: pd.DataFrame
@@ -80,6 +91,7 @@ class DemandForecast:
     backtest_origins: int = 0
     unit: str | None = None
     raw_history: pd.Series | None = field(default=None, repr=False)
+    level_shift: LevelShift | None = None
 
     def summary(self) -> str:
         """The backtest in plain words, e.g. "errors 38% smaller than seasonal naive; 81% of ..."."""
@@ -105,10 +117,50 @@ class DemandForecast:
         return " ".join(parts)
 
 
+def step_word(freq: str) -> str:
+    """Plural name of one step of ``freq`` for messages ("hours", "days", "6h steps")."""
+    return {"h": "hours", "D": "days", "W": "weeks", "MS": "months"}.get(freq, f"{freq} steps")
+
+
+def regular_grid(history: pd.Series) -> tuple[pd.Series, list[str]]:
+    """``history`` on a regular grid, with a message for each repair.
+
+    * Repeated timestamps are averaged into one value: a naive local series holds the fall-back hour twice
+      (01:00 on the night daylight-saving time ends); as in the store, one 01:00 value stands for both hours.
+    * When every step is a whole multiple of the smallest step and that step divides a day (or is a day or a
+      week), the missing timestamps are added as NaN (e.g. the spring-forward 02:00 hour that does not exist
+      in local time); :func:`fill_missing` fills them.
+
+    Any other index is returned unchanged (:func:`forecasting.models.infer_frequency` then explains the
+    problem).
+    """
+    messages: list[str] = []
+    index = pd.DatetimeIndex(history.index)
+    if index.has_duplicates:
+        repeated = index[index.duplicated()].unique()
+        history = history.groupby(level=0, sort=True).mean()
+        messages.append(
+            f"{len(repeated)} repeated timestamps (e.g. {repeated[0]:%Y-%m-%d %H:%M}: the hour clocks repeat when "
+            "daylight-saving time ends) were averaged into one value each."
+        )
+    elif not index.is_monotonic_increasing:
+        history = history.sort_index()
+    index = pd.DatetimeIndex(history.index)
+    if len(index) < 3:
+        return history, messages
+    steps = pd.Series(index[1:] - index[:-1])
+    base = steps.min()
+    regular = subdaily_alias(base) is not None or base in (pd.Timedelta(days=1), pd.Timedelta(weeks=1))
+    if regular and (steps != base).any() and (steps % base == pd.Timedelta(0)).all():
+        history = history.asfreq(base)
+    return history, messages
+
+
 def _position(index: pd.DatetimeIndex, setup: SeasonalSetup) -> np.ndarray:
     """Position of each timestamp in the season (hour of week, day of week, month of year ...)."""
-    if setup.freq == "h":
-        return np.asarray(index.day_of_week * 24 + index.hour)
+    if setup.steps_per_day > 1:
+        minute_of_day = np.asarray(index.hour * 60 + index.minute)
+        return np.asarray(index.day_of_week) * setup.steps_per_day + minute_of_day * setup.steps_per_day // 1440
     if setup.freq == "D":
         return np.asarray(index.day_of_week)
     if setup.freq == "W":
@@ -142,7 +194,7 @@ def fill_missing(series: pd.Series, setup: SeasonalSetup) -> tuple[pd.Series, li
         filled = filled.where(~still, usual_values(series, setup))
     runs = series.isna().astype(int).groupby(series.notna().cumsum()).sum()
     longest = int(runs.max())
-    step = {"h": "hours", "D": "days", "W": "weeks", "MS": "months"}[setup.freq]
+    step = step_word(setup.freq)
     return filled, [
         f"{missing} of {len(series)} values were missing (longest gap {longest} {step}); gaps up to "
         f"{MAX_INTERPOLATED_GAP} {step} were interpolated, longer ones filled with the usual value for that time."
@@ -162,7 +214,7 @@ def replace_outliers(series: pd.Series, setup: SeasonalSetup) -> tuple[pd.Series
     if not flagged.any():
         return series, []
     worst = residual.abs()[flagged].idxmax()
-    step = {"h": "hours", "D": "days", "W": "weeks", "MS": "months"}[setup.freq]
+    step = step_word(setup.freq)
     message = (
         f"{int(flagged.sum())} {step} look exceptional (largest at {worst:%Y-%m-%d %H:%M}: "
         f"{series[worst]:.0f} against about {usual[worst]:.0f} usual), e.g. a mass-casualty event; "
@@ -214,9 +266,10 @@ def _fallback(history: pd.Series, horizon: int, setup: SeasonalSetup, clip: bool
     """Forecast for a history too short to backtest: daily seasonal naive (hourly, >= 2 days) or the mean."""
     future = future_index(pd.DatetimeIndex(history.index), horizon, setup.freq)
     steps = np.arange(horizon)
-    if setup.freq == "h" and len(history) >= 48:
-        daily = SeasonalSetup("h", 24, (), (), None, 24, None)
-        point = np.resize(history.to_numpy(dtype=float)[-24:], horizon)
+    per_day = setup.steps_per_day
+    if per_day > 1 and len(history) >= 2 * per_day:
+        daily = SeasonalSetup(setup.freq, per_day, (), (), None, per_day, None)
+        point = np.resize(history.to_numpy(dtype=float)[-per_day:], horizon)
         q = naive_interval_quantiles(history, steps, daily)
         return _frame_from_quantiles(future, point, q, clip), "seasonal_naive", "same hour yesterday"
     values = history.to_numpy(dtype=float)
@@ -248,9 +301,9 @@ def forecast_series(
         raise TypeError("history must be indexed by timestamps (a pandas DatetimeIndex).")
     if horizon < 1:
         raise ValueError("horizon must be at least 1 step.")
-    freq = infer_frequency(history.index)
+    history, messages = regular_grid(history)
+    freq = infer_frequency(pd.DatetimeIndex(history.index))
     raw = pd.to_numeric(history, errors="coerce").astype(float)
-    messages: list[str] = []
     if raw.notna().sum() == 0:
         raise ValueError("The history has no numeric values to forecast from.")
     first = raw.first_valid_index()
@@ -265,6 +318,9 @@ def forecast_series(
     messages += notes
     cleaned, notes = replace_outliers(series, setup)
     messages += notes
+    shift = detect_level_shift(series, freq)
+    if shift is not None:
+        messages.insert(0, shift.message())
     clip = nonnegative
     future = future_index(pd.DatetimeIndex(series.index), horizon, freq)
 
@@ -273,7 +329,9 @@ def forecast_series(
         word = "zero" if value == 0 else f"constant at {value:g}"
         messages.append(f"The history is {word}; the forecast repeats it with no uncertainty band.")
         frame = pd.DataFrame({c: value for c in [*FORECAST_COLUMNS, "p80", "p95"]}, index=future)
-        return DemandForecast(frame, _empty_backtest(), "constant", messages, cleaned, freq, raw_history=raw)
+        return DemandForecast(
+            frame, _empty_backtest(), "constant", messages, cleaned, freq, raw_history=raw, level_shift=shift
+        )
 
     if len(cleaned) < minimum_training(setup) + max(1, setup.season // 2):
         frame, model, words = _fallback(cleaned, horizon, setup, clip)
@@ -281,7 +339,9 @@ def forecast_series(
             f"Only {len(cleaned)} values of history: too short to compare models "
             f"(two full seasons of {setup.season} steps plus a test window are needed); forecasting {words}."
         )
-        return DemandForecast(frame, _empty_backtest(), model, messages, cleaned, freq, raw_history=raw)
+        return DemandForecast(
+            frame, _empty_backtest(), model, messages, cleaned, freq, raw_history=raw, level_shift=shift
+        )
 
     backtest = run_backtest(cleaned, horizon, setup, names=candidates, nonnegative=nonnegative)
     for name, reason in backtest.failures.items():
@@ -327,19 +387,28 @@ def forecast_series(
         backtest.horizon,
         backtest.origins,
         raw_history=raw,
+        level_shift=shift,
     )
 
 
 def forecast_demand(history: pd.Series, horizon: int) -> pd.DataFrame:
     """Forecast ``horizon`` future steps of ``history`` with the app's model selection.
 
-    ``history``: numeric Series with a regular ``DatetimeIndex`` (hourly or daily; frequency is
-    inferred; NaN allowed). Returns a DataFrame with ``horizon`` rows indexed by the future
-    timestamps and float columns ``mean``, ``lo80``, ``hi80``, ``lo95``, ``hi95`` (80% and 95%
-    prediction intervals, empirically calibrated from the rolling-origin backtest), clipped at 0.
+    ``history``: numeric Series on any regular ``DatetimeIndex`` - hourly, another step that divides a day
+    (6-hour blocks, 8- or 12-hour shifts, half hours), daily, weekly or monthly; naive or time-zone aware;
+    frequency inferred; NaN allowed. A naive local series may hold the fall-back hour twice (averaged) and
+    lack the spring-forward hour (filled): :func:`regular_grid`. Returns a DataFrame with ``horizon`` rows
+    indexed by the future timestamps and float columns ``mean``, ``lo80``, ``hi80``, ``lo95``, ``hi95`` (80%
+    and 95% prediction intervals, empirically calibrated from the rolling-origin backtest), clipped at 0.
+    ``frame.attrs["messages"]`` holds the plain-words messages (data repairs, a recent level shift first)
+    and ``frame.attrs["level_shift"]`` the :class:`~forecasting.level_shift.LevelShift` or ``None``.
     Raises ``TypeError``/``ValueError`` as :func:`forecast_series`.
     """
-    return forecast_series(history, horizon).forecast[FORECAST_COLUMNS]
+    result = forecast_series(history, horizon)
+    frame = result.forecast[FORECAST_COLUMNS].copy()
+    frame.attrs["messages"] = list(result.messages)
+    frame.attrs["level_shift"] = result.level_shift
+    return frame
 
 
 def local_census_series(census: pd.DataFrame, value: str = "census") -> pd.Series:

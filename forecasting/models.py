@@ -48,8 +48,10 @@ HOURS_PER_WEEK = 168
 class SeasonalSetup:
     """How a series of a given frequency is modelled.
 
-    ``freq`` pandas offset alias (``"h"``, ``"D"``, ``"W"``, ``"MS"``); ``season`` the seasonal
-    period in steps used by seasonal naive and by MASE (168 hourly, 7 daily, 52 weekly, 12 monthly);
+    ``freq`` pandas offset alias (``"h"``, a sub-daily grid such as ``"6h"``, ``"8h"``, ``"12h"`` or
+    ``"30min"``, ``"D"``, ``"W"``, ``"MS"``); ``season`` the seasonal period in steps used by seasonal naive
+    and by MASE (one week of steps for hourly and sub-daily grids: 168 hourly, 28 for 6-hour blocks; 7 daily,
+    52 weekly, 12 monthly);
     ``fourier`` pairs of (period in steps, number of harmonics K); ``mstl_periods`` the periods MSTL
     extracts; ``fit_window`` the trailing number of steps each model is fitted on (``None`` = all);
     ``steps_per_day`` steps in one day (0 for weekly/monthly series); ``holiday_country`` ISO code
@@ -65,19 +67,42 @@ class SeasonalSetup:
     holiday_country: str | None = "US"
 
 
+def subdaily_alias(step: pd.Timedelta) -> str | None:
+    """Offset alias of a step that divides a day evenly and is shorter than it (``"h"``, ``"6h"``, ``"30min"``)."""
+    day = pd.Timedelta(days=1)
+    if not pd.Timedelta(0) < step < day or day % step != pd.Timedelta(0):
+        return None
+    if step == pd.Timedelta(hours=1):
+        return "h"
+    if step % pd.Timedelta(hours=1) == pd.Timedelta(0):
+        return f"{step // pd.Timedelta(hours=1)}h"
+    if step % pd.Timedelta(minutes=1) == pd.Timedelta(0):
+        return f"{step // pd.Timedelta(minutes=1)}min"
+    return None
+
+
+def steps_per_day(freq: str) -> int:
+    """Steps in one day of a sub-daily or daily alias (24 for ``"h"``, 4 for ``"6h"``, 1 for ``"D"``), else 0."""
+    if freq in ("W", "MS"):
+        return 0
+    return int(pd.Timedelta(days=1) // pd.Timedelta(pd.tseries.frequencies.to_offset(freq)))
+
+
 def infer_frequency(index: pd.DatetimeIndex) -> str:
-    """Return ``"h"``, ``"D"``, ``"W"`` or ``"MS"`` for a regular index.
+    """Return ``"h"``, another sub-daily alias (``"6h"``, ``"8h"``, ``"12h"``, ``"30min"`` ...), ``"D"``, ``"W"``
+    or ``"MS"`` for a regular index.
 
     Raises ``ValueError`` if the index has fewer than 3 timestamps, is not strictly increasing, or
-    its steps are not all equal to one hour, one day, one week or one calendar month.
+    its steps are not all equal to one step that divides a day, one day, one week or one calendar month.
     """
     if len(index) < 3:
         raise ValueError("A forecast needs at least 3 past values; the history has fewer.")
     if not index.is_monotonic_increasing or index.has_duplicates:
         raise ValueError("The history's timestamps must be strictly increasing without duplicates.")
     steps = pd.Series(index[1:] - index[:-1])
-    if (steps == pd.Timedelta(hours=1)).all():
-        return "h"
+    alias = subdaily_alias(steps.iloc[0])
+    if alias is not None and (steps == steps.iloc[0]).all():
+        return alias
     if (steps == pd.Timedelta(days=1)).all():
         return "D"
     if (steps == pd.Timedelta(days=7)).all():
@@ -85,8 +110,8 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
     if steps.dt.days.between(28, 31).all() and (index.day == index[0].day).all():
         return "MS"
     raise ValueError(
-        "The history is not on a regular hourly, daily, weekly or monthly grid; resample it first "
-        "(e.g. series.asfreq('h'))."
+        "The history is not on a regular grid (a step that divides a day, such as 1, 6, 8 or 12 hours; or daily, "
+        "weekly or monthly); resample it first (e.g. series.resample('6h').mean())."
     )
 
 
@@ -101,6 +126,12 @@ def seasonal_setup(freq: str, n_history: int, holiday_country: str | None = "US"
         return SeasonalSetup(
             "h", HOURS_PER_WEEK, ((24, 8), (168, 10)), (24, 168), 8 * HOURS_PER_WEEK, 24, holiday_country
         )
+    per_day = steps_per_day(freq) if freq not in ("D", "W", "MS") else 0
+    if per_day > 1:  # 6-hour blocks, 8- or 12-hour shifts, half hours: daily and weekly cycles as for hourly data
+        week = 7 * per_day
+        # weekly harmonics 1-6 only: the 7th is the daily cycle, already in the daily terms
+        fourier = ((per_day, min(8, per_day // 2)), (week, min(6, week // 2)))
+        return SeasonalSetup(freq, week, fourier, (per_day, week), 8 * week, per_day, holiday_country)
     if freq == "D":
         fourier: tuple[tuple[float, int], ...] = ((7, 3),)
         if n_history >= 2 * 365:
@@ -207,8 +238,9 @@ def fourier_terms(steps: np.ndarray, pairs: tuple[tuple[float, int], ...]) -> np
 def _step_numbers(index: pd.DatetimeIndex, setup: SeasonalSetup) -> np.ndarray:
     """Steps since a fixed epoch, so Fourier phases agree between history and future."""
     naive = index.tz_localize(None) if index.tz is not None else index
-    if setup.freq == "h":
-        return np.asarray((naive - pd.Timestamp("2000-01-03")) / pd.Timedelta(hours=1), dtype=float)
+    if setup.steps_per_day > 1:
+        step = pd.Timedelta(pd.tseries.frequencies.to_offset(setup.freq))
+        return np.asarray((naive - pd.Timestamp("2000-01-03")) / step, dtype=float)
     if setup.freq in ("D", "W"):
         days = np.asarray((naive - pd.Timestamp("2000-01-03")) / pd.Timedelta(days=1), dtype=float)
         return days / 7 if setup.freq == "W" else days

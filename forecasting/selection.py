@@ -234,8 +234,9 @@ def widen_intervals(q: pd.DataFrame, scales: tuple[float, float]) -> pd.DataFram
 
 
 def default_origins(setup: SeasonalSetup) -> int:
-    """Backtest origins: 6 for hourly series (each fit costs most), 8 for daily, weekly and monthly ones."""
-    return 6 if setup.freq == "h" else 8
+    """Backtest origins: 6 for hourly and other sub-daily series (each fit costs most), 8 for daily, weekly and monthly
+    ones."""
+    return 6 if setup.steps_per_day > 1 else 8
 
 
 def run_backtest(

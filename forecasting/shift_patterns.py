@@ -16,15 +16,17 @@ level over the forecast horizon, so the repeating template covers every forecast
 
 Comparison with the current pattern (per week, one role):
 
-* **paid hours** = sum of shift lengths (current: worked or scheduled hours per week);
+* **paid hours** = sum of shift lengths (current: paid hours per week of the worked timecards,
+  ``staffing.current_pattern``);
 * **uncovered hours** = hours of the week whose staff on duty is below need, and the staff-hours
   short ``sum max(0, need - on duty)``;
 * **paid hours with 07:00/19:00 12-hour blocks only** = the same optimisation restricted to the traditional
   day/night blocks, i.e. each block staffed for its busiest hour; the recommended mix's saving against it is the
   hours saved by flexible starts and lengths alone, whatever today's staffing level;
 * **overtime that would disappear** = ``min(current overtime hours per week, max(0, current paid
-  hours - recommended paid hours))``: overtime is the marginal hour, so hours no longer needed are
-  taken from overtime first.
+  hours - recommended paid hours))`` (>= 0): overtime is the marginal hour, so hours no longer needed are
+  taken from overtime first; when the pattern needs more hours, no overtime disappears. Current paid
+  hours and overtime come from the same timecards (``staffing.current_pattern``).
 """
 
 from __future__ import annotations
@@ -133,6 +135,12 @@ def optimise_pattern(
     )
 
 
+def overtime_removed(current_paid_hours: float, recommended_paid_hours: float, current_overtime_hours: float) -> float:
+    """Overtime hours per week that would disappear (module docstring): >= 0, never ``-0.0``."""
+    saved = max(0.0, current_paid_hours - recommended_paid_hours)
+    return max(0.0, min(current_overtime_hours, saved)) + 0.0
+
+
 def pattern_comparison(
     need: np.ndarray,
     current_coverage: np.ndarray,
@@ -147,14 +155,14 @@ def pattern_comparison(
     12-hour blocks``, current = that plan's paid hours).
 
     ``current_coverage``: 168 mean staff on duty; ``current_paid_hours`` / ``current_overtime_hours``:
-    per week. Returns a frame indexed by measure (``paid hours per week``, ``hours under need``,
-    ``staff-hours short``, ``overtime hours per week``) with columns ``current``, ``recommended``,
-    ``change``. Overtime in the recommended pattern = current overtime minus the overtime that
-    would disappear (module docstring).
+    per week, from the same timecards. Returns a frame indexed by measure (``paid hours per week``, ``hours
+    under need``, ``staff-hours short``, ``overtime hours per week``, ``overtime hours removed per week``) with
+    columns ``current``, ``recommended``, ``change`` (recommended - current; for the removed overtime,
+    current is 0 and recommended the hours removed). Overtime in the recommended pattern = current overtime
+    minus :func:`overtime_removed`.
     """
     current_coverage = np.asarray(current_coverage, dtype=float)
-    saved = max(0.0, current_paid_hours - plan.paid_hours)
-    overtime_gone = min(current_overtime_hours, saved)
+    gone = overtime_removed(current_paid_hours, plan.paid_hours, current_overtime_hours)
     rows = {
         "paid hours per week": (current_paid_hours, plan.paid_hours),
         "hours under need": (
@@ -165,10 +173,52 @@ def pattern_comparison(
             float(np.clip(need - current_coverage, 0, None).sum()),
             float(np.clip(need - plan.coverage, 0, None).sum()),
         ),
-        "overtime hours per week": (current_overtime_hours, current_overtime_hours - overtime_gone),
+        "overtime hours per week": (current_overtime_hours, current_overtime_hours - gone),
+        "overtime hours removed per week": (0.0, gone),
     }
     if blocks is not None:
         rows["paid hours with 07/19 12-hour blocks"] = (blocks.paid_hours, plan.paid_hours)
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=["current", "recommended"])
     frame["change"] = frame["recommended"] - frame["current"]
-    return frame.rename_axis("measure")
+    return (frame + 0.0).rename_axis("measure")
+
+
+def _hours(value: float) -> str:
+    """Whole hours with thousands separators, never "-0"."""
+    return f"{round(value) + 0:,d}"
+
+
+def pattern_statement(role: str, comparison: pd.DataFrame, window: str) -> str:
+    """The recommended pattern against the current one in plain words, signed in words (more / fewer).
+
+    ``comparison``: :func:`pattern_comparison`; ``window``: where the current figures come from (e.g.
+    "worked timecards of the 8.0 weeks 2026-10-07 to 2026-12-01"). Figures are rounded to whole hours.
+    """
+    current = comparison.loc["paid hours per week", "current"]
+    recommended = comparison.loc["paid hours per week", "recommended"]
+    difference = recommended - current
+    if round(difference) == 0:
+        change = f"about the same as the {_hours(current)} worked today"
+    else:
+        word = "more" if difference > 0 else "fewer"
+        change = f"{_hours(abs(difference))} {word} than the {_hours(current)} worked today"
+    under = comparison.loc["hours under need", "recommended"]
+    cover = (
+        "covers the need in every hour of the week"
+        if under == 0
+        else f"leaves {_hours(under)} hours of the week under need"
+    )
+    overtime = comparison.loc["overtime hours per week", "current"]
+    gone = comparison.loc["overtime hours removed per week", "recommended"]
+    if round(gone) > 0:
+        removed = f"It would remove about {_hours(gone)} of the {_hours(overtime)} overtime hours worked a week."
+    elif difference > 0:
+        removed = (
+            f"It removes no overtime ({_hours(overtime)} hours a week today): it needs more hours than are worked now."
+        )
+    else:
+        removed = f"It removes no overtime ({_hours(overtime)} hours a week today)."
+    return (
+        f"The recommended pattern pays {_hours(recommended)} {role}-hours a week, {change} ({window}), and {cover}. "
+        + removed
+    )

@@ -11,13 +11,26 @@ Formulas (also in ``docs/forecasting.md``):
 * **Staff on duty** in a local clock hour [h, h+1) = sum over shifts of the fraction of that hour
   the shift covers (a 07:00-19:30 shift counts 0.5 in the 19:00 hour). Shifts crossing midnight
   count in both days; on the fall-back night the repeated 01:00 hour is one local hour.
-* **Usual pattern**: when no future shifts are scheduled, scheduled staff = mean staff on duty in
-  the same weekday and hour over the last ``weeks`` weeks of worked timecards.
-* **Gap** = scheduled - needed (staff); an hour is *understaffed* when gap < 0 and *overstaffed*
-  when gap >= 1 (at least one whole person more than needed).
+* **Shifts of record**: worked timecards; a roster (``scheduled``) shift only where the same person has no
+  timecard overlapping it (timecards are what happened, the roster what was planned).
+* **Scheduled staff** in the forecast hours = staff on duty from the shifts of record that overlap them,
+  including the night shift that started before the first forecast hour. The schedule is *published until*
+  the latest end of those shifts; later hours are **not yet scheduled** (no roster exists for them yet), which
+  is not the same as *short*.
+* **Gap** = scheduled - needed (staff), only in scheduled hours; an hour is *understaffed* (short) when
+  gap < 0 and *overstaffed* when gap >= 1 (at least one whole person more than needed). Not-yet-scheduled
+  hours have no gap: their need is counted as staff-hours still to schedule.
+* **Current pattern** (what the unit works today) = worked timecards of the role that start in the last
+  ``weeks`` weeks before the first forecast hour (or since the first timecard, if later): staff on duty per
+  weekday and hour summed over the window / window length in weeks; paid hours per week = sum of ``hours``
+  (time-zone-aware clock duration where ``hours`` is missing: a 19:00-07:00 night is 11 h on the spring-forward
+  night and 13 h on the fall-back night) / weeks; overtime per week = sum of ``overtime_hours`` / weeks - the
+  same shifts for all three.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -88,8 +101,53 @@ def staff_on_duty(
     return table.astype(float)
 
 
+def clock_hours(shifts: pd.DataFrame, tz: str) -> pd.Series:
+    """Real hours between each shift's local ``start`` and ``end`` in time zone ``tz`` (DST-aware).
+
+    An ambiguous fall-back time is its first occurrence and a time inside the spring-forward gap is moved
+    forward to the first existing time, as the loader does (``data_loaders.validation.shift_rules``): a
+    19:00-07:00 night is 11 h on the spring-forward night and 13 h on the fall-back night. Float Series on
+    ``shifts.index``; NaN where start or end is missing.
+    """
+    first = np.ones(len(shifts), dtype=bool)
+    start = pd.to_datetime(shifts["start"]).dt.tz_localize(tz, ambiguous=first, nonexistent="shift_forward")
+    end = pd.to_datetime(shifts["end"]).dt.tz_localize(tz, ambiguous=first, nonexistent="shift_forward")
+    return ((end - start).dt.total_seconds() / 3600).astype(float)
+
+
+def paid_hours(shifts: pd.DataFrame, tz: str) -> pd.Series:
+    """Paid hours per shift: the timecard's ``hours`` where given, else :func:`clock_hours`."""
+    clock = clock_hours(shifts, tz)
+    if "hours" not in shifts:
+        return clock
+    return pd.to_numeric(shifts["hours"], errors="coerce").astype(float).fillna(clock)
+
+
+def _is_worked(shifts: pd.DataFrame) -> pd.Series:
+    if "status" not in shifts:
+        return pd.Series(True, index=shifts.index)
+    return shifts["status"].astype(str) != "scheduled"
+
+
+def shifts_of_record(shifts: pd.DataFrame) -> pd.DataFrame:
+    """Worked timecards, plus roster shifts of people with no timecard overlapping that roster shift.
+
+    ``shifts``: canonical rows (``employee_id``, ``start``, ``end``, ``status``). Without
+    ``employee_id`` every row is kept. Returns a subset of ``shifts`` (same columns).
+    """
+    worked = _is_worked(shifts)
+    if "employee_id" not in shifts or worked.all() or not worked.any():
+        return shifts
+    roster = shifts[~worked].reset_index()
+    cards = shifts.loc[worked, ["employee_id", "start", "end"]]
+    pairs = roster[["index", "employee_id", "start", "end"]].merge(cards, on="employee_id", suffixes=("", "_card"))
+    overlapping = pairs[(pairs["start_card"] < pairs["end"]) & (pairs["end_card"] > pairs["start"])]["index"]
+    return shifts[worked | ~shifts.index.isin(overlapping)]
+
+
 def timecard_window_start(worked: pd.DataFrame, until: pd.Timestamp, weeks: int) -> pd.Timestamp:
-    """Start of the usual-pattern window: ``weeks`` weeks before ``until``, or the first worked shift if later.
+    """Start of the current-pattern window: ``weeks`` weeks before ``until``, or the day of the first worked shift if
+    later.
 
     Timecards that begin inside the window (a new unit, a recent import) must not be averaged with
     weeks that have no data, which would understate the staff usually on duty.
@@ -97,78 +155,166 @@ def timecard_window_start(worked: pd.DataFrame, until: pd.Timestamp, weeks: int)
     start = pd.Timestamp(until) - pd.Timedelta(weeks=weeks)
     starts = pd.to_datetime(worked["start"]).dropna() if len(worked) else pd.Series(dtype="datetime64[ns]")
     recent = starts[(starts >= start) & (starts < until)]
-    if len(recent) and recent.min().ceil("h") > start and (starts < start).sum() == 0:
-        return recent.min().ceil("h")
+    if len(recent) and recent.min().floor("D") > start and (starts < start).sum() == 0:
+        return recent.min().floor("D")
     return start
 
 
-def usual_pattern(shifts: pd.DataFrame, until: pd.Timestamp, weeks: int = 8) -> pd.DataFrame:
-    """Mean staff on duty per weekday and hour over the ``weeks`` weeks of worked shifts before ``until``.
+@dataclass(frozen=True)
+class CurrentPattern:
+    """What the unit works today, per role, from worked timecards (module docstring, "Current pattern").
 
-    The window starts later when timecards start later (:func:`timecard_window_start`).
-    Returns a float frame with a (``weekday`` 0=Monday, ``hour``) MultiIndex of 168 rows and
-    columns ``RN`` and ``CNA``. All zeros when there are no worked shifts in that window.
+    ``coverage``: float frame with a (``weekday`` 0=Monday, ``hour``) MultiIndex of 168 rows and one column per
+    role (mean staff on duty). ``paid_hours`` / ``overtime_hours``: per role, hours per week. ``start`` /
+    ``until``: the window (local time); ``weeks``: its length in weeks; ``shifts``: timecards counted per role.
+    """
+
+    coverage: pd.DataFrame
+    paid_hours: dict[str, float]
+    overtime_hours: dict[str, float]
+    start: pd.Timestamp
+    until: pd.Timestamp
+    weeks: float
+    shifts: dict[str, int]
+
+    def describe(self) -> str:
+        """The window in words, e.g. "worked timecards of the 8.0 weeks 2026-10-07 to 2026-12-01"."""
+        last = self.until - pd.Timedelta(seconds=1)
+        return f"worked timecards of the {self.weeks:.1f} weeks {self.start:%Y-%m-%d} to {last:%Y-%m-%d}"
+
+
+def current_pattern(
+    shifts: pd.DataFrame, until: pd.Timestamp, weeks: int = 8, tz: str = "UTC", roles: tuple[str, ...] = STAFFED_ROLES
+) -> CurrentPattern:
+    """The :class:`CurrentPattern` of the worked timecards starting in the ``weeks`` weeks before ``until``.
+
+    The window starts later when timecards start later (:func:`timecard_window_start`). ``tz``: hospital time
+    zone for the clock hours of timecards without ``hours``. Coverage, paid hours and overtime are computed from
+    the same timecards. All zeros when there are none.
     """
     until = pd.Timestamp(until).floor("h")
-    worked = shifts[shifts["status"].astype(str) != "scheduled"] if "status" in shifts else shifts
+    worked = shifts[_is_worked(shifts)] if len(shifts) else shifts
     start = timecard_window_start(worked, until, weeks)
-    window = pd.date_range(start, until, freq="h", inclusive="left")
-    on_duty = staff_on_duty(worked, window)
-    keys = [window.day_of_week.rename("weekday"), window.hour.rename("hour")]
-    pattern = on_duty.groupby(keys).mean()
+    span = max((until - start) / pd.Timedelta(weeks=1), 1 / 168)
+    starts = pd.to_datetime(worked["start"]) if len(worked) else pd.Series(dtype="datetime64[ns]")
+    window = worked[(starts >= start) & (starts < until)]
+    window = window[window["role"].astype(str).isin(roles)] if len(window) else window
     full = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"])
-    return pattern.reindex(full).fillna(0.0)
+    if window.empty:
+        zeros = dict.fromkeys(roles, 0.0)
+        return CurrentPattern(pd.DataFrame(0.0, index=full, columns=list(roles)), zeros, zeros, start, until, span, {})
+    hours = pd.date_range(start, pd.Timestamp(window["end"].max()).ceil("h"), freq="h", inclusive="left")
+    on_duty = staff_on_duty(window, hours, roles)
+    keys = [hours.day_of_week.rename("weekday"), hours.hour.rename("hour")]
+    coverage = (on_duty.groupby(keys).sum() / span).reindex(full).fillna(0.0)
+    role = window["role"].astype(str)
+    paid = paid_hours(window, tz).groupby(role).sum() / span
+    overtime = (
+        pd.to_numeric(window["overtime_hours"], errors="coerce").fillna(0.0).groupby(role).sum() / span
+        if "overtime_hours" in window
+        else pd.Series(dtype=float)
+    )
+    counts = role.value_counts()
+    return CurrentPattern(
+        coverage,
+        {r: float(paid.get(r, 0.0)) for r in roles},
+        {r: float(overtime.get(r, 0.0)) for r in roles},
+        start,
+        until,
+        span,
+        {r: int(counts.get(r, 0)) for r in roles},
+    )
 
 
-def scheduled_staff(shifts: pd.DataFrame, hours: pd.DatetimeIndex, weeks: int = 8) -> tuple[pd.DataFrame, str]:
-    """Staff scheduled per forecast hour, and which source it came from.
+def usual_pattern(shifts: pd.DataFrame, until: pd.Timestamp, weeks: int = 8) -> pd.DataFrame:
+    """Mean staff on duty per weekday and hour: ``current_pattern(...).coverage`` (168 rows, ``RN``/``CNA``)."""
+    return current_pattern(shifts, until, weeks).coverage
 
-    Uses future shifts with status ``scheduled`` when any overlap ``hours``; otherwise the
-    :func:`usual_pattern` of the last ``weeks`` weeks before the first forecast hour, laid onto each
-    hour by weekday and hour. Returns (frame indexed by ``hours`` with ``RN``/``CNA`` floats,
-    ``"scheduled shifts"`` or ``"usual pattern of the last N weeks"``).
+
+@dataclass(frozen=True)
+class Schedule:
+    """Staff scheduled per forecast hour.
+
+    ``on_duty``: float frame on the forecast hours, one column per role; NaN in hours not yet scheduled.
+    ``published_until``: end of the latest shift of record overlapping the forecast (``None``: nothing is
+    scheduled in the forecast hours). ``source``: where the numbers come from, in words.
     """
-    status = shifts["status"].astype(str) if "status" in shifts else pd.Series("worked", index=shifts.index)
-    future = shifts[(status == "scheduled") & (shifts["end"] > hours[0]) & (shifts["start"] < hours[-1])]
-    if len(future):
-        return staff_on_duty(future, hours), "scheduled shifts"
-    pattern = usual_pattern(shifts, hours[0], weeks)
-    keys = pd.MultiIndex.from_arrays([hours.day_of_week, hours.hour])
-    laid = pattern.reindex(keys)
-    laid.index = hours
-    return laid, f"usual pattern of the last {weeks} weeks of timecards"
+
+    on_duty: pd.DataFrame
+    published_until: pd.Timestamp | None
+    source: str
+
+    @property
+    def not_yet_scheduled(self) -> pd.Series:
+        """True for forecast hours after the published schedule."""
+        return self.on_duty.isna().all(axis=1)
+
+
+def scheduled_staff(shifts: pd.DataFrame, hours: pd.DatetimeIndex, roles: tuple[str, ...] = STAFFED_ROLES) -> Schedule:
+    """Staff on duty per forecast hour from the :func:`shifts_of_record` overlapping ``hours``.
+
+    ``hours``: hourly local naive DatetimeIndex. A night shift that started before ``hours[0]`` counts for the
+    hours it covers. Hours starting at or after ``published_until`` are not yet scheduled (NaN).
+    """
+    hours = pd.DatetimeIndex(hours)
+    record = shifts_of_record(shifts)
+    horizon_end = hours[-1] + pd.Timedelta(hours=1)
+    overlapping = record[(record["end"] > hours[0]) & (record["start"] < horizon_end)]
+    if overlapping.empty:
+        on_duty = pd.DataFrame(np.nan, index=hours, columns=list(roles))
+        return Schedule(on_duty, None, "no roster or timecards for the forecast hours yet")
+    until = pd.Timestamp(overlapping["end"].max())
+    on_duty = staff_on_duty(overlapping, hours, roles)
+    on_duty[hours >= until] = np.nan
+    worked = int(_is_worked(overlapping).sum())
+    source = f"published roster until {until:%Y-%m-%d %H:%M}" + (
+        f" and {worked} worked timecards of shifts in progress at the start" if worked else ""
+    )
+    return Schedule(on_duty, until, source)
 
 
 def staffing_gaps(needed: pd.DataFrame, scheduled: pd.DataFrame) -> pd.DataFrame:
     """Needed vs scheduled per hour and role.
 
     Returns a frame on ``needed``'s index with, per role R, columns ``R_needed``, ``R_scheduled`` and
-    ``R_gap`` (= scheduled - needed; negative = short).
+    ``R_gap`` (= scheduled - needed; negative = short; NaN where the hour is not yet scheduled), and a
+    bool column ``not_yet_scheduled`` (no role has a scheduled value in that hour).
     """
-    columns = {}
+    columns: dict[str, pd.Series] = {}
+    missing = pd.Series(True, index=needed.index)
     for role in needed.columns:
-        have = scheduled[role].reindex(needed.index).fillna(0.0) if role in scheduled else 0.0
+        have = scheduled[role].reindex(needed.index) if role in scheduled else pd.Series(0.0, index=needed.index)
+        missing &= have.isna()
         columns[f"{role}_needed"] = needed[role].astype(float)
         columns[f"{role}_scheduled"] = have
         columns[f"{role}_gap"] = have - needed[role]
-    return pd.DataFrame(columns, index=needed.index)
+    frame = pd.DataFrame(columns, index=needed.index)
+    frame["not_yet_scheduled"] = missing
+    return frame
 
 
 def gap_summary(gaps: pd.DataFrame) -> pd.DataFrame:
-    """Per role: understaffed hours, staff-hours short, overstaffed hours, staff-hours over.
+    """Per role: short and over in scheduled hours, and what is not yet scheduled.
 
-    Returns a frame indexed by role with float columns ``understaffed_hours`` (hours with gap < 0),
-    ``staff_hours_short`` (sum of shortfalls, staff x hours), ``overstaffed_hours`` (gap >= 1) and
-    ``staff_hours_over`` (sum of the excess in those hours).
+    Returns a frame indexed by role with float columns ``scheduled_hours`` (hours with a schedule),
+    ``understaffed_hours`` (scheduled hours with gap < 0), ``staff_hours_short`` (sum of shortfalls, staff x
+    hours), ``overstaffed_hours`` (gap >= 1), ``staff_hours_over`` (sum of the excess in those hours),
+    ``not_yet_scheduled_hours`` (hours after the published schedule) and ``staff_hours_to_schedule`` (sum of
+    the need in those hours).
     """
     rows = {}
     for column in [c for c in gaps.columns if c.endswith("_gap")]:
+        role = column.removesuffix("_gap")
         gap = gaps[column]
-        rows[column.removesuffix("_gap")] = {
+        open_hours = gap.isna()
+        rows[role] = {
+            "scheduled_hours": float((~open_hours).sum()),
             "understaffed_hours": float((gap < -1e-9).sum()),
             "staff_hours_short": float((-gap.clip(upper=0)).sum()),
             "overstaffed_hours": float((gap >= 1).sum()),
             "staff_hours_over": float(gap.where(gap >= 1, 0).sum()),
+            "not_yet_scheduled_hours": float(open_hours.sum()),
+            "staff_hours_to_schedule": float(gaps.loc[open_hours, f"{role}_needed"].sum()),
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("role")
 

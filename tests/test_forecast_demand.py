@@ -163,3 +163,60 @@ def test_recently_opened_unit_gets_a_message():
     rows = pd.DataFrame({"unit": "TH", "timestamp": series.index, "census": series.to_numpy()})
     result = forecast_unit_demand(rows, 14, unit="TH", opened=pd.Timestamp("2026-01-01"), candidates=FAST)
     assert result.messages[0].startswith("This unit opened on 2026-01-01")
+
+
+@pytest.mark.parametrize(("step", "per_day"), [("6h", 4), ("8h", 3), ("12h", 2)])
+def test_forecast_demand_accepts_block_and_shift_grids(step, per_day):
+    index = pd.date_range("2026-01-05", periods=10 * 7 * per_day, freq=step)
+    rng = np.random.default_rng(3)
+    history = pd.Series(20 + 6 * np.cos(2 * np.pi * index.hour / 24) + rng.normal(0, 1, len(index)), index=index)
+    forecast = forecast_demand(history, 2 * per_day)
+    assert forecast.index[0] == index[-1] + pd.Timedelta(step)
+    assert (forecast.index[1:] - forecast.index[:-1] == pd.Timedelta(step)).all()
+    # the daily cycle is kept: the first forecast day's midnight block is its busiest (cos peaks at 00:00)
+    first_day = forecast["mean"].iloc[:per_day]
+    assert first_day.idxmax().hour == 0
+
+
+def test_naive_local_series_with_the_repeated_fall_back_hour_is_forecast():
+    history = _hourly_census(6, start="2026-10-05")
+    repeated = pd.Series([history[pd.Timestamp("2026-11-01 01:00")] + 2], index=[pd.Timestamp("2026-11-01 01:00")])
+    local = pd.concat([history, repeated]).sort_index()  # 01:00 twice, as a wall-clock export holds it
+    assert local.index.has_duplicates
+    forecast = forecast_demand(local, 24)
+    assert len(forecast) == 24
+    assert forecast.index[0] == history.index[-1] + pd.Timedelta(hours=1)
+    assert any("repeated timestamps (e.g. 2026-11-01 01:00" in m for m in forecast.attrs["messages"])
+
+
+def test_naive_local_series_without_the_spring_forward_hour_is_filled_not_refused():
+    history = _hourly_census(6, start="2026-02-09").drop(pd.Timestamp("2026-03-08 02:00"))
+    result = forecast_series(history, 24, candidates=FAST)
+    assert result.freq == "h"
+    assert pd.Timestamp("2026-03-08 02:00") in result.history.index
+    assert any("1 of" in m and "missing" in m for m in result.messages)
+
+
+def _expanded_unit(weeks_before: int, weeks_after: int, step: float) -> pd.Series:
+    history = _hourly_census(weeks_before + weeks_after, seed=5)
+    history.iloc[weeks_before * 168 :] += step
+    return history
+
+
+def test_a_unit_that_expanded_three_weeks_ago_is_flagged_with_its_date_and_levels():
+    history = _expanded_unit(9, 3, 6.0)  # about 15.6 patients on average, then 6 more
+    result = forecast_series(history, 24, candidates=FAST)
+    shift = result.level_shift
+    assert shift is not None
+    assert shift.since == pd.Timestamp("2026-03-09")  # first day at the new level (9 weeks after 2026-01-05)
+    assert shift.after - shift.before == pytest.approx(6.0, abs=0.6)
+    assert result.messages[0].startswith("Demand rose to a new level from 2026-03-09")
+
+
+def test_no_level_shift_on_a_steady_unit_nor_on_a_small_step():
+    assert forecast_series(_hourly_census(12, seed=5), 24, candidates=FAST).level_shift is None
+    assert forecast_series(_expanded_unit(9, 3, 0.5), 24, candidates=FAST).level_shift is None
+
+
+def test_a_shift_older_than_the_fit_window_is_not_reported_as_recent():
+    assert forecast_series(_expanded_unit(3, 12, 6.0), 24, candidates=FAST).level_shift is None

@@ -73,3 +73,18 @@ def test_every_candidate_forecasts_a_seasonal_hourly_series_finitely(name):
     assert forecast.shape == (48,)
     assert np.isfinite(forecast).all()
     assert abs(forecast.mean() - 10) < 2
+
+
+@pytest.mark.parametrize(("step", "alias"), [("30min", "30min"), ("6h", "6h"), ("8h", "8h"), ("12h", "12h")])
+def test_grids_that_divide_a_day_are_recognised(step, alias):
+    assert infer_frequency(pd.date_range("2026-01-01", periods=5, freq=step)) == alias
+
+
+def test_a_grid_that_does_not_divide_a_day_is_refused_with_advice():
+    with pytest.raises(ValueError, match="divides a day"):
+        infer_frequency(pd.date_range("2026-01-01", periods=5, freq="5h"))
+
+
+def test_six_hour_blocks_have_a_weekly_season_of_28_steps():
+    setup = seasonal_setup("6h", 500)
+    assert (setup.season, setup.steps_per_day, setup.mstl_periods) == (28, 4, (4, 28))

@@ -58,11 +58,45 @@ def test_recommended_pattern_covers_the_weekly_need_recomputed_from_its_rows(pla
     assert (plan_coverage(rn.plan) >= rn.need).all()
 
 
-def test_usual_four_nurse_pattern_is_compared_with_overtime_from_timecards(plan):
+def test_current_four_nurse_pattern_comes_from_worked_timecards_with_their_overtime(plan):
     comparison = plan.comparisons["RN"]
     assert comparison.loc["paid hours per week", "current"] == pytest.approx(4 * 168)
     assert comparison.loc["overtime hours per week", "current"] == pytest.approx(4 * 2 * 7)
-    assert plan.schedule_source.startswith("usual pattern")
+    assert plan.current.weeks == 5  # timecards start inside the 8-week window: counted from their first day
+
+
+def test_after_the_last_timecard_the_forecast_hours_are_not_yet_scheduled_not_short(plan):
+    # timecards end 2026-02-09 07:00 (the last night in progress at the first forecast hour 2026-02-09 00:00)
+    summary = plan.summary.loc["RN"]
+    assert plan.gaps.index[0] == pd.Timestamp("2026-02-09 00:00")
+    assert summary["scheduled_hours"] == 7
+    assert summary["not_yet_scheduled_hours"] == 14 * 24 - 7
+    assert plan.gaps["RN_scheduled"].iloc[:7].tolist() == [4.0] * 7  # the 4 night nurses are counted
+    assert summary["staff_hours_to_schedule"] == plan.needed["RN"].iloc[7:].sum()
+    assert summary["understaffed_hours"] == (plan.needed["RN"].iloc[:7] > 4).sum()
+
+
+def test_workbook_says_not_yet_scheduled_and_the_honest_pattern_like_the_page(plan):
+    sheets = plan_sheets(plan)
+    staffing = sheets["Staffing"]
+    assert (staffing["schedule"] == "not yet scheduled").sum() == 14 * 24 - 7
+    assert staffing.loc[staffing["schedule"] == "not yet scheduled", "RN_gap"].isna().all()
+    notes = sheets["Notes"]
+    assert plan.statements["RN"] in notes.loc[notes["item"] == "recommended pattern", "value"].tolist()
+    assert "hours not yet scheduled" in notes.loc[notes["item"] == "schedule", "value"].iloc[0]
+    comparison = sheets["Comparison"].set_index("measure")
+    assert (comparison.loc["overtime hours removed per week", "recommended"] >= 0).all()  # RN and CNA
+
+
+def test_staffing_is_capped_at_the_staffed_beds_and_the_hours_above_are_flagged():
+    plan = build_unit_plan(_census(), "ICU", "ICU", _shifts(), horizon_days=7, candidates=FAST, beds=8)
+    above = int((plan.hourly["p80"] > 8).sum())
+    assert above > 0  # the fixture's p80 census peaks above 8 patients
+    assert plan.capacity.hours_above["p80"] == above
+    assert plan.needed["RN"].max() == 4  # 8 beds / 2 patients per RN, never more
+    np.testing.assert_array_equal(plan.needed["RN"], np.ceil(np.minimum(plan.hourly["p80"], 8) / 2 - 1e-9))
+    assert any("at most 8 patients" in m for m in plan.messages())
+    assert plan_sheets(plan)["Forecast"]["census_staffed_for"].max() == 8
 
 
 def test_plan_without_shifts_still_has_needs_and_pattern_but_no_comparison():
@@ -93,6 +127,8 @@ def test_sample_hospital_icu_plan_through_the_data_access_layer(sample_engine):
     shifts = da.table("shifts", units=["ICU"], start=since)
     plan = build_unit_plan(census, "ICU", "ICU", shifts, horizon_days=7, candidates=FAST)
     assert plan.hourly.index[0] == census["timestamp"].max() + pd.Timedelta(hours=1)
-    assert plan.schedule_source == "scheduled shifts"
+    assert plan.schedule_source.startswith("published roster until")
     assert (plan_coverage(plan.plans["RN"].plan) >= plan.plans["RN"].need).all()
-    assert plan.summary.loc["RN", "understaffed_hours"] <= len(plan.gaps)
+    assert plan.summary.loc["RN", "understaffed_hours"] <= plan.summary.loc["RN", "scheduled_hours"]
+    first_night = plan.gaps["RN_scheduled"].iloc[:6]
+    assert (first_night > 0).all()  # the night shift in progress at the first forecast hour is counted

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +13,9 @@ from hypothesis import strategies as st
 from forecasting.shift_patterns import (
     HOURS_PER_WEEK,
     optimise_pattern,
+    overtime_removed,
     pattern_comparison,
+    pattern_statement,
     weekly_need,
 )
 
@@ -110,3 +114,43 @@ def test_block_baseline_row_compares_with_07_19_twelve_hour_blocks():
     blocks = optimise_pattern(need, {12: (7, 19)})
     comparison = pattern_comparison(need, np.zeros(HOURS_PER_WEEK), 0.0, 0.0, plan, blocks)
     assert comparison.loc["paid hours with 07/19 12-hour blocks"].tolist() == [24.0, 16.0, -8.0]
+
+
+def _sign(value: float) -> float:
+    return math.copysign(1.0, value)
+
+
+def test_pattern_needing_more_hours_removes_zero_overtime_never_minus_zero():
+    need = np.full(HOURS_PER_WEEK, 2.0)  # 336 paid hours needed, 168 worked today
+    plan = optimise_pattern(need, {12: (7, 19)})
+    comparison = pattern_comparison(need, np.full(HOURS_PER_WEEK, 1.0), 168.0, 10.0, plan)
+    for column in ("current", "recommended", "change"):
+        assert _sign(comparison.loc["overtime hours removed per week", column]) == 1.0
+        assert _sign(comparison.loc["overtime hours per week", "change"]) == 1.0
+    text = pattern_statement("RN", comparison, "worked timecards of 8 weeks")
+    assert "336 RN-hours a week, 168 more than the 168 worked today (worked timecards of 8 weeks)" in text
+    assert "removes no overtime (10 hours a week today)" in text
+    assert "-0" not in text and "-" not in text.replace("RN-hours", "")
+
+
+def test_pattern_needing_fewer_hours_says_fewer_and_removes_overtime_first():
+    need = np.full(HOURS_PER_WEEK, 1.0)  # 168 paid hours needed, 252 worked today with 30 of overtime
+    plan = optimise_pattern(need, {12: (7, 19)})
+    comparison = pattern_comparison(need, np.full(HOURS_PER_WEEK, 1.5), 252.0, 30.0, plan)
+    assert comparison.loc["overtime hours removed per week", "recommended"] == 30
+    text = pattern_statement("CNA", comparison, "timecards")
+    assert "168 CNA-hours a week, 84 fewer than the 252 worked today" in text
+    assert "covers the need in every hour of the week" in text
+    assert "remove about 30 of the 30 overtime hours" in text
+
+
+@given(
+    st.floats(min_value=0, max_value=5000),
+    st.floats(min_value=0, max_value=5000),
+    st.floats(min_value=0, max_value=500),
+)
+def test_overtime_removed_is_never_negative_nor_above_overtime_or_hours_saved(current, recommended, overtime):
+    gone = overtime_removed(current, recommended, overtime)
+    assert _sign(gone) == 1.0
+    assert gone <= overtime + 1e-9
+    assert gone <= max(0.0, current - recommended) + 1e-9

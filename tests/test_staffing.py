@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from forecasting.staffing import (
     census_at_service_level,
+    clock_hours,
+    current_pattern,
     gap_summary,
     hourly_from_daily,
     scheduled_staff,
@@ -107,7 +109,7 @@ def test_usual_pattern_averages_weekday_hours_over_the_window():
     assert len(pattern) == 168
 
 
-def test_future_scheduled_shifts_are_preferred_over_the_usual_pattern():
+def test_future_roster_shifts_are_the_schedule():
     shifts = pd.DataFrame(
         [
             _shift("2026-03-02 07:00", "2026-03-02 19:00"),
@@ -115,17 +117,101 @@ def test_future_scheduled_shifts_are_preferred_over_the_usual_pattern():
         ]
     )
     hours = pd.date_range("2026-03-09", periods=24, freq="h")
-    scheduled, source = scheduled_staff(shifts, hours)
-    assert source == "scheduled shifts"
-    assert scheduled["RN"].sum() == 8
+    schedule = scheduled_staff(shifts, hours)
+    assert schedule.source.startswith("published roster until 2026-03-09 15:00")
+    assert schedule.on_duty["RN"].sum() == 8
 
 
-def test_without_future_shifts_the_usual_pattern_is_laid_onto_the_forecast_hours():
+def test_night_shift_started_before_the_first_forecast_hour_counts_for_the_hours_it_covers():
+    shifts = pd.DataFrame(
+        [
+            _shift("2026-03-09 19:00", "2026-03-10 07:00"),  # timecard of the night in progress
+            _shift("2026-03-10 07:00", "2026-03-10 19:00", status="scheduled", employee="e2"),
+        ]
+    )
+    hours = pd.date_range("2026-03-10", periods=24, freq="h")
+    on_duty = scheduled_staff(shifts, hours).on_duty["RN"]
+    assert on_duty.iloc[:19].tolist() == [1.0] * 19  # 00:00-06:59 the night nurse, 07:00-18:59 the day nurse
+    assert on_duty.iloc[19:].isna().all()  # after the roster ends at 19:00: not yet scheduled
+
+
+def test_hours_after_the_published_roster_are_not_yet_scheduled_not_short():
+    hours = pd.date_range("2026-03-09", periods=24, freq="h")
+    shifts = pd.DataFrame([_shift("2026-03-09 00:00", "2026-03-09 12:00", status="scheduled")])
+    needed = pd.DataFrame({"RN": 2, "CNA": 0}, index=hours)
+    gaps = staffing_gaps(needed, scheduled_staff(shifts, hours).on_duty)
+    summary = gap_summary(gaps).loc["RN"]
+    assert summary["scheduled_hours"] == 12
+    assert summary["understaffed_hours"] == 12  # one nurse of two in the rostered hours
+    assert summary["staff_hours_short"] == 12
+    assert summary["not_yet_scheduled_hours"] == 12
+    assert summary["staff_hours_to_schedule"] == 24
+    assert gaps["not_yet_scheduled"].sum() == 12
+
+
+def test_without_any_shift_in_the_forecast_every_hour_is_not_yet_scheduled():
     shifts = pd.DataFrame([_shift("2026-03-02 07:00", "2026-03-02 19:00")])
     hours = pd.date_range("2026-03-09", periods=48, freq="h")
-    scheduled, source = scheduled_staff(shifts, hours, weeks=1)
-    assert source.startswith("usual pattern")
-    assert scheduled["RN"].sum() == 12  # Monday only; Tuesday had no shifts
+    schedule = scheduled_staff(shifts, hours)
+    assert schedule.published_until is None
+    assert schedule.not_yet_scheduled.all()
+    summary = gap_summary(staffing_gaps(pd.DataFrame({"RN": 3}, index=hours), schedule.on_duty)).loc["RN"]
+    assert summary["understaffed_hours"] == 0
+    assert summary["staff_hours_to_schedule"] == 3 * 48
+
+
+def test_a_timecard_replaces_the_roster_shift_of_the_same_person():
+    shifts = pd.DataFrame(
+        [
+            _shift("2026-03-09 07:00", "2026-03-09 19:00", status="scheduled"),
+            _shift("2026-03-09 06:45", "2026-03-09 19:30"),  # the same nurse's timecard
+            _shift("2026-03-09 07:00", "2026-03-09 19:00", status="scheduled", employee="e2"),
+        ]
+    )
+    on_duty = scheduled_staff(shifts, pd.date_range("2026-03-09", periods=24, freq="h")).on_duty["RN"]
+    assert on_duty.sum() == pytest.approx(12.75 + 12)
+
+
+def test_fall_back_night_is_13_hours_and_spring_forward_night_11():
+    shifts = pd.DataFrame(
+        [
+            _shift("2026-10-31 19:00", "2026-11-01 07:00"),
+            _shift("2026-03-07 19:00", "2026-03-08 07:00"),
+            _shift("2026-03-02 19:00", "2026-03-03 07:00"),
+        ]
+    )
+    assert clock_hours(shifts, "America/New_York").tolist() == [13.0, 11.0, 12.0]
+
+
+def _nights(first: str, days: int, **extra) -> pd.DataFrame:
+    starts = pd.date_range(first, periods=days, freq="D") + pd.Timedelta(hours=19)
+    return pd.DataFrame(
+        [{**_shift(str(s), str(s + pd.Timedelta(hours=12)), employee=f"e{i}"), **extra} for i, s in enumerate(starts)]
+    )
+
+
+def test_current_paid_hours_over_the_fall_back_week_count_the_13_hour_night():
+    shifts = _nights("2026-10-26", 7).drop(columns="overtime_hours")  # Mon-Sun nights, no hours column
+    current = current_pattern(shifts, pd.Timestamp("2026-11-02"), weeks=1, tz="America/New_York")
+    assert current.paid_hours["RN"] == pytest.approx(6 * 12 + 13)
+    assert current.coverage["RN"].sum() == pytest.approx(7 * 12)  # one staff per local clock hour
+    assert current.weeks == 1
+
+
+def test_current_paid_hours_over_the_spring_forward_week_count_the_11_hour_night():
+    shifts = _nights("2026-03-02", 7).drop(columns="overtime_hours")
+    current = current_pattern(shifts, pd.Timestamp("2026-03-09"), weeks=1, tz="America/New_York")
+    assert current.paid_hours["RN"] == pytest.approx(6 * 12 + 11)
+
+
+def test_current_pattern_uses_worked_timecards_and_their_own_overtime_not_the_roster():
+    worked = _nights("2026-03-02", 14, overtime_hours=1.5)
+    roster = _nights("2026-03-16", 7).assign(status="scheduled", overtime_hours=5.0)
+    padded = pd.concat([worked, roster, roster.assign(employee_id="x")], ignore_index=True)
+    current = current_pattern(padded, pd.Timestamp("2026-03-16"), weeks=2, tz="America/New_York")
+    assert current.paid_hours["RN"] == pytest.approx((13 * 12 + 11) / 2)  # 2026-03-08 is the spring-forward night
+    assert current.overtime_hours["RN"] == pytest.approx(14 * 1.5 / 2)
+    assert current.shifts["RN"] == 14
 
 
 def test_gaps_count_understaffed_and_overstaffed_hours():
@@ -134,10 +220,13 @@ def test_gaps_count_understaffed_and_overstaffed_hours():
     scheduled = pd.DataFrame({"RN": [1.0, 2.0, 4.0], "CNA": [1.0, 1.0, 1.0]}, index=index)
     summary = gap_summary(staffing_gaps(needed, scheduled))
     assert summary.loc["RN"].to_dict() == {
+        "scheduled_hours": 3.0,
         "understaffed_hours": 1.0,
         "staff_hours_short": 1.0,
         "overstaffed_hours": 1.0,
         "staff_hours_over": 2.0,
+        "not_yet_scheduled_hours": 0.0,
+        "staff_hours_to_schedule": 0.0,
     }
     assert summary.loc["CNA", "understaffed_hours"] == 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -91,8 +92,15 @@ def test_department_head_sees_only_their_unit_with_forecast_gaps_and_pattern(pag
     assert at.selectbox(key="uf_unit").options == ["ICU – Intensive Care"]
     text = _texts(at)
     assert "Chosen model" in text
-    assert "Scheduled staff: usual pattern of the last 8 weeks" in text
+    # one RN on duty around the clock (168 h a week); the timecards end with the night in progress at the first
+    # forecast hour (until 07:00), and there is no roster after it
+    assert "Scheduled staff: published roster until 2026-02-09 07:00" in text
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["RN: scheduled hours short"].endswith("of 7")
+    assert metrics["RN: hours not yet scheduled"] == "664 of 671"  # 28 days less the 2026-03-08 02:00 hour
     assert "The recommended pattern pays" in text
+    assert "more than the 168 worked today (worked timecards of the 5.0 weeks 2026-01-05 to 2026-02-08)" in text
+    assert not re.search(r"(?<!\w)-0(?![\d.])", text)  # no "-0" overtime or hours (dates do not count)
     assert len(at.get("plotly_chart")) >= 4
     assert at.get("download_button")
 
