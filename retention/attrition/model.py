@@ -158,6 +158,12 @@ class AttritionModel:
         logit = design.to_numpy(dtype=float) @ coef + self.params["(intercept)"]
         return pd.Series(1.0 / (1.0 + np.exp(-logit)), index=frame.index, name="probability")
 
+    def linear_predictor(self, frame: pd.DataFrame) -> pd.Series:
+        """Log-odds of the target per row of ``frame`` (Series with ``frame``'s index). Raises as ``predict_proba``."""
+        design = self._design(frame)
+        coef = self.params.reindex(design.columns, fill_value=0.0).to_numpy()
+        return pd.Series(design.to_numpy(dtype=float) @ coef + self.params["(intercept)"], index=frame.index)
+
     def contributions(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Each input column's contribution to each row's log-odds: sum of coef x (x - training mean) over the
         column's encoded features. Rows sum, with the log-odds at the training means, to the row's log-odds.
