@@ -5,8 +5,8 @@ numeric and categorical columns plus a left/stayed column, such as an HRMS expor
 
 * numeric and boolean columns: missing values are imputed with the training median and, where the rows with a gap
   hold at least :data:`MIN_OUTCOMES_PER_INDICATOR` leavers and as many stayers, a 0/1 ``<column> missing``
-  indicator is added (so "no data" can carry its own risk); values are clipped to the training range when scored
-  (no extrapolation) and standardised with the training mean and standard deviation, and the coefficients are
+  indicator is added (so "no data" can carry its own risk); values are clipped to the training 1st-99th
+  percentiles (:data:`WINSOR_SHARE`; no extrapolation) and standardised with the training mean and standard deviation, and the coefficients are
   reported back in the column's own unit;
 * text and categorical columns: one-hot encoded against the most frequent level (the reference); levels seen
   fewer than ``min_level_count`` times are pooled into ``(other)``, missing values form ``(missing)``, and levels
@@ -51,6 +51,11 @@ categories): a ridge (L2) penalty that keeps every coefficient finite, so no one
 shrinks effects the exits do not support. Gelman et al. 2008, Ann Appl Stat 2(4):1360-1383, recommend weakly
 informative priors of this kind for logistic regression (their default is Cauchy with scale 2.5 per 2 SD, about
 1.25 per SD); with few exits and correlated inputs we use the slightly tighter normal."""
+
+WINSOR_SHARE = 0.01
+"""Numeric inputs are clipped (winsorised) to their training 1st and 99th percentiles, when fitting and when scoring:
+beyond them a handful of rows decide the slope, and a straight line on the log-odds scale run out there drives
+probabilities to 0 or 1 (Harrell 2015, Regression Modeling Strategies, 2nd ed., section 2.7, on extreme values)."""
 
 MIN_OUTCOMES_PER_INDICATOR = 10
 """A ``<column> missing`` indicator is added only when the rows with the gap hold at least 10 leavers and 10
@@ -99,7 +104,7 @@ class _Numeric:
     mean: float
     sd: float
     indicator: bool
-    low: float = -np.inf  # training minimum: scoring clips to [low, high], so nothing is extrapolated
+    low: float = -np.inf  # training 1st percentile: scoring clips to [low, high] (WINSOR_SHARE)
     high: float = np.inf
 
 
@@ -404,7 +409,14 @@ def _penalised_fit(
 
     start = np.zeros(x.shape[1])
     start[0] = float(np.log(y.mean() / (1 - y.mean())))
-    result = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000})
+    result = minimize(
+        objective,
+        start,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 5000, "gtol": 1e-9, "ftol": 1e-13},
+    )
     beta = result.x
     p = expit(x @ beta)
     hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
@@ -446,9 +458,8 @@ def _numeric_spec(name: str, col: pd.Series, y: np.ndarray) -> _Numeric | None:
     sd = float(filled.std())
     if sd == 0 and not indicator:
         return None
-    return _Numeric(
-        name, median, float(filled.mean()), sd if sd > 0 else 1.0, indicator, float(present.min()), float(present.max())
-    )
+    low, high = np.quantile(present, [WINSOR_SHARE, 1 - WINSOR_SHARE])
+    return _Numeric(name, median, float(filled.mean()), sd if sd > 0 else 1.0, indicator, float(low), float(high))
 
 
 def _categorical_spec(name: str, col: pd.Series, max_levels: int, min_count: int) -> _Categorical | str:
