@@ -25,8 +25,9 @@ da = current_access()
 st.title("Retention risk")
 st.caption(
     "Burnout index (0-100, from schedule, absence, survey and wellbeing data, no labels needed) and the probability "
-    "of a voluntary exit within the next 12 or 6 months, as the history allows (logistic regression on this "
-    "hospital's own exits). Definitions, weights and sources: docs/risk_model.md."
+    "of a voluntary exit within the next 12 or 6 months, as the history allows (a monthly hazard model fitted on this "
+    "hospital's own exits and recalibrated on its most recent outcomes). Definitions, weights and sources: "
+    "docs/risk_model.md."
 )
 if not may_see_individual_risk(da):
     st.info("Individual risk is visible to HR officers and administrators only. See *Burnout by unit*.")

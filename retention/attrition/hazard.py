@@ -209,6 +209,6 @@ def driver_sentence(feature: str, value: object, typical: object, points: float,
     elif spec is not None and spec.unit == "share 0-1":
         what = f"{label}: {float(value):.0%} (typical {float(typical):.0%})"
     else:
-        unit = f" {spec.unit}" if spec and spec.unit not in ("count",) else ""
+        unit = f" {spec.unit}" if spec and spec.unit not in ("count", "1-5", "points (1-5 scale)") else ""
         what = f"{label}: {float(value):.1f}{unit} (typical {float(typical):.1f})"
     return f"{what} adds {points:.1f} percentage points to the chance of leaving within {horizon_months} months"

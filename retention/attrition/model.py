@@ -6,8 +6,8 @@ numeric and categorical columns plus a left/stayed column, such as an HRMS expor
 * numeric and boolean columns: missing values are imputed with the training median and, where the rows with a gap
   hold at least :data:`MIN_OUTCOMES_PER_INDICATOR` leavers and as many stayers, a 0/1 ``<column> missing``
   indicator is added (so "no data" can carry its own risk); values are clipped to the training 1st-99th
-  percentiles (:data:`WINSOR_SHARE`; no extrapolation) and standardised with the training mean and standard deviation, and the coefficients are
-  reported back in the column's own unit;
+  percentiles (:data:`WINSOR_SHARE`; no extrapolation) and standardised with the training mean and standard
+  deviation, and the coefficients are reported back in the column's own unit;
 * text and categorical columns: one-hot encoded against the most frequent level (the reference); levels seen
   fewer than ``min_level_count`` times are pooled into ``(other)``, missing values form ``(missing)``, and levels
   unseen in training score as the reference;
@@ -525,7 +525,7 @@ def _per_unit(feature: str) -> str:
     """What one unit of a numeric feature is, in words, for the coefficient table."""
     spec = FEATURES.get(feature)
     if spec is None:
-        return "per 1 unit"
+        return "per 1 hours/week" if feature.endswith("hours_per_week_12w") else "per 1 unit"
     return {
         "0/1": "yes vs no",
         "share 0-1": "share from 0% to 100%",
