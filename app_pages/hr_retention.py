@@ -26,8 +26,9 @@ da = current_access()
 st.title("Retention risk")
 st.caption(
     "Burnout index (0-100, from schedule, absence, survey and wellbeing data, no labels needed) and the probability "
-    "of a voluntary exit within the next 12 or 6 months, as the history allows (logistic regression on this "
-    "hospital's own exits). Definitions, weights and sources: docs/risk_model.md."
+    "of a voluntary exit within the next 12 or 6 months, as the history allows (a monthly hazard model fitted on this "
+    "hospital's own exits and recalibrated on its most recent outcomes). Definitions, weights and sources: "
+    "docs/risk_model.md."
 )
 if not may_see_individual_risk(da):
     st.info("Individual risk is visible to HR officers and administrators only. See *Burnout by unit*.")
@@ -94,8 +95,8 @@ st.dataframe(
     width="stretch",
     column_config={
         "burnout_index": st.column_config.ProgressColumn("Burnout index", min_value=0, max_value=100, format="%.0f"),
-        "exit_probability_horizon": st.column_config.NumberColumn(
-            f"P(voluntary exit, {horizon} months)", format="percent"
+        "exit_percent_horizon": st.column_config.NumberColumn(
+            f"Chance of leaving within {horizon} months (%)", format="%.1f%%"
         ),
         "overtime_hours_per_week_4w": st.column_config.NumberColumn("Overtime h/week (4 wk)", format="%.1f"),
         "tenure_years": st.column_config.NumberColumn("Tenure (years)", format="%.1f"),
@@ -142,6 +143,8 @@ if submitted and unit:
             f"{result.exits_change:+.2f}",
             delta_color="inverse",
         )
+    for note in result.notes:
+        st.info(note)
     for assumption in result.assumptions or ("No lever chosen: the scenario equals today.",):
         st.caption(f"Assumption: {assumption}")
 
@@ -154,11 +157,17 @@ else:
     st.caption(
         f"Trained on as-of dates {ev.train_as_of[0]:%b %Y}–{ev.train_as_of[1]:%b %Y} ({ev.train_rows:,} rows), tested "
         f"on later dates {ev.test_as_of[0]:%b %Y}–{ev.test_as_of[1]:%b %Y} ({ev.test_rows:,} rows, "
-        f"{ev.model.events:,} voluntary exits within {horizon} months). The page scores with the model refitted on "
-        "all labelled history."
+        f"{ev.model.events:,} voluntary exits within {horizon} months), after recalibrating on "
+        f"{ev.validation_as_of[0]:%b %Y}–{ev.validation_as_of[1]:%b %Y}. The page scores with the same procedure "
+        "rolled forward: fitted on the earlier history and recalibrated on the latest outcomes."
     )
-    m1, m2, m3 = st.columns(3)
-    m1.metric("ROC AUC", f"{ev.model.auc:.3f}", f"{ev.model.auc - ev.baseline.auc:+.3f} vs overtime only")
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(
+        "ROC AUC",
+        f"{ev.model.auc:.3f}",
+        f"{ev.model.auc - ev.baseline.auc:+.3f} vs overtime only",
+        help=f"95% interval {ev.model.auc_low:.3f}–{ev.model.auc_high:.3f} (bootstrap over employees).",
+    )
     m2.metric(
         "Brier score",
         f"{ev.model.brier:.4f}",
@@ -166,8 +175,16 @@ else:
         delta_color="inverse",
     )
     m3.metric("Brier score of the base rate", f"{ev.model.brier_base_rate:.4f}")
+    m4.metric(
+        "Calibration slope",
+        f"{ev.model.calibration_slope:.2f}",
+        help=f"1 is ideal; calibration intercept {ev.model.calibration_intercept:+.2f} (0 is ideal).",
+    )
     st.plotly_chart(risk_charts.calibration_chart(ev.model, ev.baseline, horizon), width="stretch", key="calibration")
-    st.caption("Odds ratios of the model used on this page, with 95% confidence intervals clustered by employee.")
+    st.caption(
+        "Odds ratios of leaving in a month (the hazard model before recalibration), penalised fit, 95% intervals "
+        "clustered by employee; inputs held at zero by the monotone constraint have no interval."
+    )
     st.plotly_chart(risk_charts.coefficient_chart(model.coefficients), width="stretch", key="coefficients")
     with st.expander("Coefficients table"):
         st.dataframe(model.coefficients.reset_index(), hide_index=True, width="stretch")

@@ -61,21 +61,34 @@ def run(scale: float, years: int) -> None:
         f"features, evaluation and final fit {history_seconds:.1f} s"
     )
     print(
-        f"label: voluntary exit within {horizon} months. "
-        f"Train as-of {ev.train_as_of[0]:%Y-%m}..{ev.train_as_of[1]:%Y-%m} ({ev.train_rows:,} rows); "
-        f"test as-of {ev.test_as_of[0]:%Y-%m}..{ev.test_as_of[1]:%Y-%m} ({ev.test_rows:,} rows, "
-        f"{ev.model.events:,} exits, rate {ev.model.events / ev.test_rows:.3f})"
+        f"label: voluntary exit within {horizon} months (monthly hazard). "
+        f"Hazard trained on as-of {ev.train_as_of[0]:%Y-%m}..{ev.train_as_of[1]:%Y-%m} ({ev.train_rows:,} "
+        f"person-months); recalibrated on {ev.validation_as_of[0]:%Y-%m}..{ev.validation_as_of[1]:%Y-%m} "
+        f"({ev.validation_rows:,} rows); test as-of {ev.test_as_of[0]:%Y-%m}..{ev.test_as_of[1]:%Y-%m} "
+        f"({ev.test_rows:,} rows, {ev.model.events:,} exits, rate {ev.model.events / ev.test_rows:.3f})"
     )
-    print(f"{'':24}{'ROC AUC':>10}{'Brier':>10}")
-    print(f"{'model':24}{ev.model.auc:>10.3f}{ev.model.brier:>10.4f}")
-    print(f"{'overtime-only baseline':24}{ev.baseline.auc:>10.3f}{ev.baseline.brier:>10.4f}")
-    print(f"{'base rate (no model)':24}{0.5:>10.3f}{ev.model.brier_base_rate:>10.4f}")
+    print(f"{'':24}{'ROC AUC':>10}{'95% CI':>16}{'Brier':>10}{'cal. slope':>12}{'cal. int.':>11}")
+    for name, e in (("model", ev.model), ("overtime-only baseline", ev.baseline)):
+        print(
+            f"{name:24}{e.auc:>10.3f}{f'{e.auc_low:.3f}-{e.auc_high:.3f}':>16}{e.brier:>10.4f}"
+            f"{e.calibration_slope:>12.3f}{e.calibration_intercept:>+11.3f}"
+        )
+    print(f"{'base rate (no model)':24}{0.5:>10.3f}{'':>16}{ev.model.brier_base_rate:>10.4f}")
+    a, b = model.recalibration
+    print(
+        f"page model: hazard on {model.windows['train'][0]:%Y-%m}..{model.windows['train'][1]:%Y-%m}, recalibrated "
+        f"on {model.windows['validation'][0]:%Y-%m}..{model.windows['validation'][1]:%Y-%m}: a {a:+.3f}, b {b:.3f}; "
+        f"inputs held at 0 by the monotone constraint: {', '.join(model.inputs_held_at_zero()) or 'none'}"
+    )
     print(_calibration("model", ev.model.calibration))
     print(_calibration("baseline", ev.baseline.calibration))
     top = model.coefficients.drop("(intercept)").sort_values("p_value")
-    print(f"coefficients of the final model ({model.n_train:,} rows, log-odds per unit, 95% CI):")
+    print(
+        f"monthly-hazard coefficients of the page model ({model.n_train:,} person-months, log-odds per unit, 95% CI):"
+    )
     for name, r in top.iterrows():
-        print(f"  {name:40} {r.coef:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}] {r.per}")
+        held = " (held at 0: monotone constraint)" if r.get("held_at_zero", False) else ""
+        print(f"  {name:40} {r.coef:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}] {r.per}{held}")
 
     for note in model.fit_warnings:
         print(f"  fit note: {note}")
@@ -94,6 +107,21 @@ def run(scale: float, years: int) -> None:
         f"{people['exit_probability'].sum():.1f}; {int((people['burnout_drivers'] != '').sum()):,} with burnout "
         f"drivers, {int((people['exit_drivers'] != '').sum()):,} with exit drivers"
     )
+    p = people["exit_probability"]
+    first_year = people["tenure_years"] < 1
+    print(
+        f"exit probability: min {p.min():.4f}, max {p.max():.4f}; mean first-year {p[first_year].mean():.3f} vs "
+        f"{p[~first_year].mean():.3f} after"
+    )
+    print(f"top person's exit drivers: {people.loc[p.idxmax(), 'exit_drivers']}")
+    for unit in sorted(people["unit"].dropna().unique()):
+        base = view.what_if(unit)
+        steps = [view.what_if(unit, staffing_increase_pct=x).expected_exits_after for x in (10, 25)]
+        capped = view.what_if(unit, overtime_cap=4.0).expected_exits_after
+        print(
+            f"  what-if {unit:8} exits {base.expected_exits_before:6.2f}; staffing +10% {steps[0]:6.2f}, "
+            f"+25% {steps[1]:6.2f}; overtime cap 4 h {capped:6.2f}"
+        )
 
 
 def main() -> None:

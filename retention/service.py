@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from retention.attrition.dataset import data_end_of, monthly_as_of_dates
-from retention.attrition.model import AttritionModel
+from retention.attrition.hazard import ExitRiskModel
 from retention.attrition.training import fit_history_model
 from retention.burnout import individual_burnout
 from retention.features import LONG_WEEKS, compute_risk_features, daily_census, prepare_shifts
@@ -64,7 +64,7 @@ class RiskHistory:
     data_end: pd.Timestamp
     months: tuple[pd.Timestamp, ...]
     panel: pd.DataFrame
-    model: AttritionModel | None
+    model: ExitRiskModel | None
     model_problem: str | None
     prepared_shifts: pd.DataFrame | None
     census: pd.DataFrame
@@ -86,7 +86,7 @@ class RetentionView:
     data_end: pd.Timestamp
     features: pd.DataFrame
     people: pd.DataFrame
-    model: AttritionModel | None
+    model: ExitRiskModel | None
     model_problem: str | None
     unit_summary: pd.DataFrame
     unit_trend: pd.DataFrame
@@ -98,8 +98,8 @@ class RetentionView:
 
     def watch_list(self, units: Iterable[str] = (), min_burnout_index: float = 0.0, top: int = 25) -> pd.DataFrame:
         """The ``top`` people by exit probability (by burnout index without a model) in ``units`` (all when empty)
-        whose index is at least ``min_burnout_index``; :data:`WATCH_COLUMNS`, ``exit_probability`` renamed
-        ``exit_probability_horizon``."""
+        whose index is at least ``min_burnout_index``; :data:`WATCH_COLUMNS`, ``exit_probability`` given as
+        ``exit_percent_horizon``: percent 0-100 rounded to 1 decimal (below 0.1 shows as 0.1, never as 0)."""
         rows = self.people.reset_index()
         wanted = list(units)
         if wanted:
@@ -108,7 +108,10 @@ class RetentionView:
         sort_by = "exit_probability" if self.model is not None else "burnout_index"
         rows = rows.sort_values(sort_by, ascending=False).head(int(top))
         shown = [c for c in WATCH_COLUMNS if c in rows.columns]
-        return rows[shown].rename(columns={"exit_probability": "exit_probability_horizon"})
+        out = rows[shown].rename(columns={"exit_probability": "exit_percent_horizon"})
+        if "exit_percent_horizon" in out:
+            out["exit_percent_horizon"] = (100.0 * out["exit_percent_horizon"]).round(1).clip(lower=0.1, upper=99.9)
+        return out
 
     def what_if(
         self,

@@ -10,12 +10,13 @@ learnt from the hospital's history, and the burnout index's weights are the docu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from retention.attrition import AttritionModel
+from retention.attrition import AttritionModel, ExitRiskModel
 from retention.burnout import burnout_index
 
 OVERTIME_COLUMNS = ("overtime_hours_per_week_4w", "overtime_hours_per_week_12w")
@@ -47,7 +48,8 @@ class WhatIfResult:
 
     Burnout means are on the 0-100 index; expected exits are counts of people over the model's horizon.
     ``people``: frame indexed like the input rows with ``burnout_before``, ``burnout_after``,
-    ``probability_before``, ``probability_after`` (NaN columns when no model was given).
+    ``probability_before``, ``probability_after`` (NaN columns when no model was given). ``notes``: levers that
+    cannot move expected exits under this model, and why (:func:`lever_notes`).
     """
 
     unit: str
@@ -58,6 +60,7 @@ class WhatIfResult:
     expected_exits_after: float
     assumptions: tuple[str, ...]
     people: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
     @property
     def burnout_change(self) -> float:
@@ -66,6 +69,38 @@ class WhatIfResult:
     @property
     def exits_change(self) -> float:
         return self.expected_exits_after - self.expected_exits_before
+
+
+LEVER_INPUTS = {
+    "overtime_cap": ("overtime_hours_per_week_12w", "overtime"),
+    "remove_quick_returns": ("quick_returns_12w", "quick returns"),
+    "staffing_increase": ("patients_per_rn_12w", "patients per RN"),
+}
+"""The attrition-model input each lever acts through, and its name in words."""
+
+
+def lever_notes(model: ExitRiskModel | AttritionModel | None, levers: Iterable[str]) -> tuple[str, ...]:
+    """For each chosen lever (keys of :data:`LEVER_INPUTS`) whose input is not in ``model`` or whose coefficient
+    the monotone constraint holds at 0, a sentence saying the lever does not move expected exits through it."""
+    if model is None:
+        return ()
+    table = model.coefficients
+    held = set(table.loc[table.get("held_at_zero", pd.Series(False, index=table.index)).astype(bool), "source"])
+    notes = []
+    for lever in levers:
+        column, words = LEVER_INPUTS[lever]
+        if column in held:
+            reason = f"in this hospital's history more {words} did not go with more voluntary exits"
+        elif column not in model.feature_columns:
+            reason = f"{words} is not an input of the attrition model (too few exits to estimate it, or no data)"
+        else:
+            continue
+        extra = " except through the overtime it replaces" if lever == "staffing_increase" else ""
+        notes.append(
+            f"Expected exits do not change with {words}{extra}: {reason}, so the model holds its effect at zero "
+            "rather than let less of it raise the risk."
+        )
+    return tuple(notes)
 
 
 def apply_levers(
@@ -115,7 +150,7 @@ def apply_levers(
 def simulate_unit(
     features: pd.DataFrame,
     unit: str,
-    model: AttritionModel | None = None,
+    model: ExitRiskModel | AttritionModel | None = None,
     *,
     overtime_cap: float | None = None,
     remove_quick_returns: bool = False,
@@ -152,6 +187,15 @@ def simulate_unit(
         assumptions.append(ASSUMPTIONS["remove_quick_returns"])
     if staffing_increase_pct > 0:
         assumptions.append(ASSUMPTIONS["staffing_increase"])
+    chosen = [
+        name
+        for name, on in (
+            ("overtime_cap", overtime_cap is not None),
+            ("remove_quick_returns", remove_quick_returns),
+            ("staffing_increase", staffing_increase_pct > 0),
+        )
+        if on
+    ]
     return WhatIfResult(
         unit=unit,
         employees=len(rows),
@@ -161,4 +205,5 @@ def simulate_unit(
         expected_exits_after=float(people["probability_after"].sum(min_count=1)),
         assumptions=tuple(assumptions),
         people=people,
+        notes=lever_notes(model, chosen),
     )

@@ -183,8 +183,11 @@ def test_retention_page_shows_watch_list_model_evaluation_and_safe_export_to_hr(
         "Watch list",
     ]
     watch = at.dataframe[0].value
-    assert {"burnout_drivers", "exit_probability_horizon", "exit_drivers"} <= set(watch.columns)
-    assert watch["exit_probability_horizon"].between(0, 1).all()
+    assert {"burnout_drivers", "exit_percent_horizon", "exit_drivers"} <= set(watch.columns)
+    assert watch["exit_percent_horizon"].between(0.1, 99.9).all()
+    assert watch["exit_drivers"].str.contains("percentage points").any()
+    assert not watch["exit_drivers"].str.contains("odds").any()
+    assert any(m.label == "Calibration slope" for m in at.metric)
     assert any(m.label == "ROC AUC" for m in at.metric)
     assert not at.warning
 

@@ -8,12 +8,14 @@ labels), :mod:`~retention.attrition.model` (encoding, logistic regression, drive
 """
 
 from retention.attrition.evaluation import Evaluation, TimeSplitEvaluation
+from retention.attrition.hazard import ExitRiskModel
 from retention.attrition.model import AttritionModel, coerce_target, fit_attrition_model
 from retention.attrition.training import fit_history_model
 
 __all__ = [
     "AttritionModel",
     "Evaluation",
+    "ExitRiskModel",
     "TimeSplitEvaluation",
     "coerce_target",
     "fit_attrition_model",

@@ -30,7 +30,7 @@ APP_MODEL_FEATURES = (
     "sick_hours_per_week_12w",
     "patients_per_rn_12w",
     "role",
-    "hours_per_week_12w",
+    "regular_hours_per_week_12w",
     "longest_run_days_12w",
     "missed_break_share_12w",
     "pto_not_taken_share_12w",
@@ -46,6 +46,13 @@ pulse survey and absence as a withdrawal behaviour (Griffeth, Hom & Gaertner 200
 meta-analysis). :func:`fit_app_model` keeps them in this order while the events allow (see
 :data:`EVENTS_PER_PARAMETER`). ``unit`` itself is left out so that the model carries across unit openings and
 mergers."""
+
+MONOTONE_INPUTS = ("overtime_hours_per_week_12w", "patients_per_rn_12w", "quick_returns_12w")
+"""Inputs the what-if levers move, whose coefficient is constrained to be >= 0: more overtime, more patients per RN
+or more quick returns never lower the exit risk. The direction is the published one (Dall'Ora et al. 2015 and
+Aiken et al. 2002 for hours and patient load; Vedaa et al. 2016 for quick returns); where a hospital's history
+points the other way (for example busier units keeping their staff for other reasons), the coefficient is held at 0
+and the lever says so instead of promising more exits from more staff."""
 
 EVENTS_PER_PARAMETER = 10
 """At least 10 distinct leavers per estimated coefficient in the training rows (Peduzzi et al. 1996, J Clin

@@ -3,31 +3,30 @@
 :func:`fit_attrition_model` works on any frame of one row per employee (or per employee and as-of date) with
 numeric and categorical columns plus a left/stayed column, such as an HRMS export. It encodes the frame itself:
 
-* numeric and boolean columns: missing values are imputed with the training median and, where the training data
-  had any missing value, a 0/1 ``<column> missing`` indicator is added (so "no data" can carry its own risk);
-  values are then standardised with the training mean and standard deviation for a stable fit, and the
-  coefficients are reported back in the column's own unit;
+* numeric and boolean columns: missing values are imputed with the training median and, where the rows with a gap
+  hold at least :data:`MIN_OUTCOMES_PER_INDICATOR` leavers and as many stayers, a 0/1 ``<column> missing``
+  indicator is added (so "no data" can carry its own risk); values are clipped to the training 1st-99th
+  percentiles (:data:`WINSOR_SHARE`; no extrapolation) and standardised with the training mean and standard
+  deviation, and the coefficients are reported back in the column's own unit;
 * text and categorical columns: one-hot encoded against the most frequent level (the reference); levels seen
   fewer than ``min_level_count`` times are pooled into ``(other)``, missing values form ``(missing)``, and levels
   unseen in training score as the reference;
 * declared identifiers (``id_columns``), date columns, constant columns and text columns with more than
   ``max_levels`` levels are ignored and listed in ``model.ignored``.
 
-The model is a binomial GLM with logit link (statsmodels), i.e. logistic regression fitted by maximum likelihood:
-log-odds of leaving = intercept + sum(coef x feature). When the same employee appears at several as-of dates, pass
-``groups`` (the id column) for cluster-robust standard errors (Liang & Zeger 1986), since their rows are not
-independent.
+The model is a logistic regression, log-odds of leaving = intercept + sum(coef x feature), fitted by penalised
+maximum likelihood: a normal prior of SD :data:`PRIOR_SD` on each standardised coefficient (ridge / L2, scipy
+L-BFGS-B), so coefficients stay finite and no one scores exactly 0 or 1; ``nonnegative`` inputs are constrained to
+coefficients >= 0 (monotone: more of them never lowers the risk). When the same employee appears at several as-of
+dates, pass ``groups`` (the id column) for cluster-robust standard errors (Liang & Zeger 1986), since their rows are
+not independent.
 
-Calibration is measured, not applied: no recalibration step (Platt scaling, isotonic regression) follows the fit.
-With an intercept, the maximum-likelihood fit makes the mean predicted probability on the training rows equal the
-observed exit rate (the intercept's score equation; "calibration-in-the-large", Van Calster et al. 2019, BMC Med
-17:230), which says nothing about later rows; :mod:`retention.attrition.evaluation` measures calibration on later
-as-of dates. The data set, the evaluation and the app's training procedure are in the sibling modules.
+Recalibration on a later window is the app's training procedure (:mod:`retention.attrition.training`), not part of
+this fit. The data set, the evaluation and the app's training procedure are in the sibling modules.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -36,12 +35,33 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy.linalg import qr
+from scipy.optimize import minimize
+from scipy.special import expit
+from scipy.stats import norm
 from threadpoolctl import threadpool_limits
 
 from retention.features import FEATURES
 
 if TYPE_CHECKING:
     from retention.attrition.evaluation import Evaluation, TimeSplitEvaluation
+
+PRIOR_SD = 1.0
+"""Normal prior N(0, 1) on each coefficient per standard deviation of its input (per unit for 0/1 indicators and
+categories): a ridge (L2) penalty that keeps every coefficient finite, so no one scores 0 or 1 by construction, and
+shrinks effects the exits do not support. Gelman et al. 2008, Ann Appl Stat 2(4):1360-1383, recommend weakly
+informative priors of this kind for logistic regression (their default is Cauchy with scale 2.5 per 2 SD, about
+1.25 per SD); with few exits and correlated inputs we use the slightly tighter normal."""
+
+WINSOR_SHARE = 0.01
+"""Numeric inputs are clipped (winsorised) to their training 1st and 99th percentiles, when fitting and when scoring:
+beyond them a handful of rows decide the slope, and a straight line on the log-odds scale run out there drives
+probabilities to 0 or 1 (Harrell 2015, Regression Modeling Strategies, 2nd ed., section 2.7, on extreme values)."""
+
+MIN_OUTCOMES_PER_INDICATOR = 10
+"""A ``<column> missing`` indicator is added only when the rows with the gap hold at least 10 leavers and 10
+stayers: an indicator is one more coefficient, and 10 events per coefficient is the rule of Peduzzi et al. 1996,
+J Clin Epidemiol 49(12):1373-1379. Otherwise the gap is imputed with the training median, so a handful of new
+hires with no shift yet, none of whom left, cannot teach the model that having no shifts means never leaving."""
 
 SEPARATION_LIMIT = 5.0
 """A fitted coefficient beyond +/-5 log-odds per standard deviation (or for a 0/1 indicator or category) multiplies
@@ -84,6 +104,8 @@ class _Numeric:
     mean: float
     sd: float
     indicator: bool
+    low: float = -np.inf  # training 1st percentile: scoring clips to [low, high] (WINSOR_SHARE)
+    high: float = np.inf
 
 
 @dataclass
@@ -140,6 +162,12 @@ class AttritionModel:
         coef = self.params.reindex(design.columns, fill_value=0.0).to_numpy()
         logit = design.to_numpy(dtype=float) @ coef + self.params["(intercept)"]
         return pd.Series(1.0 / (1.0 + np.exp(-logit)), index=frame.index, name="probability")
+
+    def linear_predictor(self, frame: pd.DataFrame) -> pd.Series:
+        """Log-odds of the target per row of ``frame`` (Series with ``frame``'s index). Raises as ``predict_proba``."""
+        design = self._design(frame)
+        coef = self.params.reindex(design.columns, fill_value=0.0).to_numpy()
+        return pd.Series(design.to_numpy(dtype=float) @ coef + self.params["(intercept)"], index=frame.index)
 
     def contributions(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Each input column's contribution to each row's log-odds: sum of coef x (x - training mean) over the
@@ -234,7 +262,7 @@ def _encode(frame: pd.DataFrame, numeric: Sequence[_Numeric], categorical: Seque
     for spec in numeric:
         raw = pd.to_numeric(frame[spec.name].astype("Float64"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         missing = np.isnan(raw)
-        filled = np.where(missing, spec.median, raw)
+        filled = np.clip(np.where(missing, spec.median, raw), spec.low, spec.high)
         columns[spec.name] = (filled - spec.mean) / spec.sd
         if spec.indicator:
             columns[f"{spec.name} missing"] = missing.astype(float)
@@ -262,13 +290,19 @@ def fit_attrition_model(
     confidence: float = 0.95,
     max_levels: int = 30,
     min_level_count: int = 5,
+    prior_sd: float | None = PRIOR_SD,
+    nonnegative: Sequence[str] = (),
 ) -> AttritionModel:
-    """Fit a logistic regression of ``target`` (left = 1 / stayed = 0) on the other columns of ``frame``.
+    """Fit a penalised logistic regression of ``target`` (left = 1 / stayed = 0) on the other columns of ``frame``.
 
     ``frame``: one row per employee (or employee and as-of date); ``target``: the left/stayed column (bool,
     0/1 or words, see :func:`coerce_target`; rows with a missing target are dropped); ``id_columns``:
     identifiers to ignore; ``groups``: optional column (usually the employee id) for cluster-robust
-    standard errors; ``feature_columns``: restrict to these input columns (default: all others).
+    standard errors; ``feature_columns``: restrict to these input columns (default: all others);
+    ``prior_sd``: SD of the normal prior on each coefficient per standard deviation of its input (None: plain
+    maximum likelihood), see :data:`PRIOR_SD`; ``nonnegative``: numeric input columns whose coefficient may not be
+    negative (more of the input never lowers the risk); one held at 0 is flagged ``held_at_zero`` in
+    ``coefficients``.
 
     Returns an :class:`AttritionModel`. Raises ``ValueError`` when the target has no exits or no stayers, or
     no usable feature column remains.
@@ -291,7 +325,7 @@ def fit_attrition_model(
         if pd.api.types.is_datetime64_any_dtype(col) or isinstance(col.dtype, pd.PeriodDtype):
             ignored[name] = "date column (derive a duration such as tenure instead)"
         elif pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
-            spec = _numeric_spec(name, col)
+            spec = _numeric_spec(name, col, y.to_numpy())
             if spec is None:
                 ignored[name] = "constant or empty in the training rows"
             else:
@@ -311,27 +345,33 @@ def fit_attrition_model(
         ignored[name] = "collinear with other columns in the training rows (no separate effect can be estimated)"
     exog = sm.add_constant(design, has_constant="add").rename(columns={"const": "(intercept)"})
     fit_warnings: list[str] = []
-    # One BLAS thread: the IRLS fit solves many small least-squares problems, for which a multi-threaded BLAS is
-    # ~15x slower on a shared 2-core server (measured: 14.6 s vs 1.0 s at sample scale 1; results agree to 1e-9).
-    with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=1, user_api="blas"):
-        warnings.simplefilter("always")
-        model = sm.GLM(y.to_numpy(), exog, family=sm.families.Binomial())
-        if groups is not None:
-            codes = pd.factorize(data[groups])[0]
-            result = model.fit(cov_type="cluster", cov_kwds={"groups": codes})
-        else:
-            result = model.fit()
-    fit_warnings += sorted({str(w.message).splitlines()[0] for w in caught})
-    params = pd.Series(np.asarray(result.params), index=exog.columns)
+    held = [c for c in nonnegative if c in design.columns]
+    codes = pd.factorize(data[groups])[0] if groups is not None else None
+    # One BLAS thread: the fit does many small matrix-vector products, for which a multi-threaded BLAS is far slower
+    # on a shared 2-core server (measured 15x for the earlier IRLS fit at sample scale 1).
+    with threadpool_limits(limits=1, user_api="blas"):
+        beta, cov, message = _penalised_fit(exog, y.to_numpy(dtype=float), prior_sd, held, codes)
+    if message:
+        fit_warnings.append(message)
+    params = pd.Series(beta, index=exog.columns)
+    at_bound = [c for c in held if params[c] <= 1e-8]
+    for name in at_bound:
+        params[name] = 0.0
     fit_warnings += [
         f"{name}: coefficient {value:+.1f} on the fitting scale suggests (quasi-)separation (almost every row with "
         "this value has the same outcome); its confidence interval is not reliable."
         for name, value in params.drop("(intercept)").items()
         if abs(value) > SEPARATION_LIMIT
     ]
-    conf = pd.DataFrame(np.asarray(result.conf_int(alpha=1 - confidence)), index=exog.columns, columns=["lo", "hi"])
-    pvalues = pd.Series(np.asarray(result.pvalues), index=exog.columns)
+    se = pd.Series(np.sqrt(np.clip(np.diag(cov), 0, None)), index=exog.columns)
+    z = float(norm.ppf(0.5 + confidence / 2))
+    conf = pd.DataFrame({"lo": params - z * se, "hi": params + z * se})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pvalues = pd.Series(2 * norm.sf(np.abs(params / se)), index=exog.columns)
+    conf.loc[at_bound] = np.nan  # a coefficient held at its bound has no sampling interval to report
+    pvalues[at_bound] = np.nan
     coefficients = _coefficient_table(params, conf, pvalues, numeric, categorical)
+    coefficients["held_at_zero"] = coefficients.index.isin(at_bound)
     return AttritionModel(
         target=target,
         numeric=numeric,
@@ -344,6 +384,48 @@ def fit_attrition_model(
         ignored=ignored,
         fit_warnings=fit_warnings,
     )
+
+
+def _penalised_fit(
+    exog: pd.DataFrame, y: np.ndarray, prior_sd: float | None, nonnegative: Sequence[str], groups: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """Maximise the binomial log-likelihood minus sum(b_j^2) / (2 prior_sd^2) (intercept unpenalised), with
+    b_j >= 0 for ``nonnegative`` columns, by L-BFGS-B (scipy). Returns (coefficients, covariance, problem or None).
+
+    Covariance: the penalised sandwich H^-1 B H^-1 with H = X'WX + I/prior_sd^2 and B the outer product of the
+    per-cluster (or per-row) score sums (le Cessie & van Houwelingen 1992, Appl Stat 41(1):191-201, for the ridge
+    logistic variance; Liang & Zeger 1986 for the clusters).
+    """
+    x = exog.to_numpy(dtype=float)
+    penalty = np.zeros(x.shape[1])
+    if prior_sd is not None:
+        penalty[1:] = 1.0 / prior_sd**2
+    bounds = [(0.0, None) if c in nonnegative else (None, None) for c in exog.columns]
+
+    def objective(beta: np.ndarray) -> tuple[float, np.ndarray]:
+        eta = x @ beta
+        nll = float(np.sum(np.logaddexp(0.0, eta) - y * eta) + 0.5 * np.sum(penalty * beta**2))
+        return nll, x.T @ (expit(eta) - y) + penalty * beta
+
+    start = np.zeros(x.shape[1])
+    start[0] = float(np.log(y.mean() / (1 - y.mean())))
+    result = minimize(
+        objective,
+        start,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 5000, "gtol": 1e-9, "ftol": 1e-13},
+    )
+    beta = result.x
+    p = expit(x @ beta)
+    hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+    inverse = np.linalg.pinv(hessian)
+    scores = x * (y - p)[:, None]
+    if groups is not None:
+        scores = pd.DataFrame(scores).groupby(groups).sum().to_numpy()
+    cov = inverse @ (scores.T @ scores) @ inverse
+    return beta, cov, None if result.success else f"The fit did not converge: {result.message}"
 
 
 def _drop_collinear(design: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -363,18 +445,21 @@ def _drop_collinear(design: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return design.iloc[:, kept], dropped
 
 
-def _numeric_spec(name: str, col: pd.Series) -> _Numeric | None:
+def _numeric_spec(name: str, col: pd.Series, y: np.ndarray) -> _Numeric | None:
     values = pd.to_numeric(col.astype("Float64"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    present = values[~np.isnan(values)]
+    gaps = np.isnan(values)
+    present = values[~gaps]
     if len(present) == 0:
         return None
     median = float(np.median(present))
-    indicator = bool(np.isnan(values).any())
-    filled = np.where(np.isnan(values), median, values)
+    leavers_in_gaps = float(y[gaps].sum())
+    indicator = bool(min(leavers_in_gaps, gaps.sum() - leavers_in_gaps) >= MIN_OUTCOMES_PER_INDICATOR)
+    filled = np.where(gaps, median, values)
     sd = float(filled.std())
     if sd == 0 and not indicator:
         return None
-    return _Numeric(name, median, float(filled.mean()), sd if sd > 0 else 1.0, indicator)
+    low, high = np.quantile(present, [WINSOR_SHARE, 1 - WINSOR_SHARE])
+    return _Numeric(name, median, float(filled.mean()), sd if sd > 0 else 1.0, indicator, float(low), float(high))
 
 
 def _categorical_spec(name: str, col: pd.Series, max_levels: int, min_count: int) -> _Categorical | str:
@@ -440,7 +525,7 @@ def _per_unit(feature: str) -> str:
     """What one unit of a numeric feature is, in words, for the coefficient table."""
     spec = FEATURES.get(feature)
     if spec is None:
-        return "per 1 unit"
+        return "per 1 hours/week" if feature.endswith("hours_per_week_12w") else "per 1 unit"
     return {
         "0/1": "yes vs no",
         "share 0-1": "share from 0% to 100%",

@@ -16,27 +16,28 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
 
 
 def _synthetic_history(seed: int = 3) -> dict[str, pd.DataFrame]:
-    """100 staff over 30 months; those on a heavy overtime roster leave (voluntarily) far more often."""
+    """300 staff over 30 months; those on a heavy overtime roster leave (voluntarily) far more often."""
     rng = np.random.default_rng(seed)
-    ids = [f"E{i:03d}" for i in range(100)]
-    heavy = rng.random(100) < 0.4
-    leave_month = np.where(rng.random(100) < np.where(heavy, 0.6, 0.1), rng.integers(4, 30, 100), -1)
+    n = 300
+    ids = [f"E{i:03d}" for i in range(n)]
+    heavy = rng.random(n) < 0.4
+    leave_month = np.where(rng.random(n) < np.where(heavy, 0.6, 0.1), rng.integers(4, 30, n), -1)
     start = pd.Timestamp("2024-01-01")
     term = [start + pd.DateOffset(months=int(m)) if m >= 0 else pd.NaT for m in leave_month]
     employees = pd.DataFrame(
         {
             "employee_id": pd.array(ids, dtype="string"),
-            "unit": pd.array(["U1"] * 100, dtype="string"),
-            "role": pd.array(rng.choice(["RN", "CNA"], 100), dtype="string"),
-            "hire_date": pd.to_datetime(["2020-01-01"] * 100),
+            "unit": pd.array(["U1"] * n, dtype="string"),
+            "role": pd.array(rng.choice(["RN", "CNA"], n), dtype="string"),
+            "hire_date": pd.to_datetime(["2020-01-01"] * n),
             "termination_date": pd.to_datetime(term),
-            "termination_reason": pd.array(["voluntary"] * 100, dtype="string"),
+            "termination_reason": pd.array(["voluntary"] * n, dtype="string"),
             "fte": 1.0,
-            "employment_type": pd.array(["staff"] * 100, dtype="string"),
+            "employment_type": pd.array(["staff"] * n, dtype="string"),
         }
     )
     days = pd.date_range(start, "2026-06-30", freq="D")
-    works = rng.random((len(days), 100)) < np.where(heavy, 0.6, 0.4)  # heavy roster: ~4 shifts a week
+    works = rng.random((len(days), n)) < np.where(heavy, 0.6, 0.4)  # heavy roster: ~4 shifts a week
     rows = []
     for i, emp in enumerate(ids):
         worked = days[works[:, i]]

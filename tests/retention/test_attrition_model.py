@@ -102,7 +102,7 @@ def test_target_without_leavers_cannot_be_modelled():
         fit_attrition_model(frame, "left")
 
 
-def test_separation_is_reported_as_a_fit_warning():
+def test_a_separated_input_gets_a_bounded_coefficient_and_nobody_scores_zero():
     frame = pd.DataFrame(
         {
             "on_leave": [1.0] * 20 + [0.0] * 80,
@@ -111,7 +111,39 @@ def test_separation_is_reported_as_a_fit_warning():
         }
     )
     model = fit_attrition_model(frame, "left")
-    assert any(w.startswith("on_leave: coefficient") and "separation" in w for w in model.fit_warnings)
+    assert abs(model.coefficients.loc["on_leave", "coef"]) < 3  # maximum likelihood runs off to -infinity here
+    p = model.predict_proba(frame)
+    assert p.min() > 0.01 and p.max() < 0.99
+
+
+def test_a_gap_seen_only_among_a_few_stayers_does_not_score_zero():
+    """35 rows without a value (like new hires with no shift yet), none of whom left: no indicator, median imputed."""
+    rng = np.random.default_rng(4)
+    overtime = rng.gamma(2.0, 3.0, 2000)
+    left = rng.random(2000) < 1 / (1 + np.exp(-(-2.0 + 0.1 * overtime)))
+    frame = pd.DataFrame({"overtime": overtime, "left": left})
+    frame.loc[:34, "overtime"] = np.nan
+    frame.loc[:34, "left"] = False
+    model = fit_attrition_model(frame, "left")
+    assert "overtime missing" not in model.coefficients.index
+    p = model.predict_proba(frame)
+    assert p.iloc[:35].min() > 0.5 * p.mean()
+
+
+def test_scores_do_not_extrapolate_beyond_the_training_range(planted):
+    model = fit_attrition_model(planted, "Left", id_columns=("Employee ID",))
+    row = planted.head(1)
+    extreme = model.predict_proba(row.assign(overtime=1e6)).iloc[0]
+    at_max = model.predict_proba(row.assign(overtime=planted["overtime"].quantile(0.99))).iloc[0]
+    assert extreme == pytest.approx(at_max) and extreme < 1
+
+
+def test_a_nonnegative_input_is_held_at_zero_when_the_data_point_the_other_way(planted):
+    model = fit_attrition_model(planted, "Left", id_columns=("Employee ID",), nonnegative=["tenure"])
+    assert model.coefficients.loc["tenure", "coef"] == 0.0  # planted -0.1 per year
+    assert model.coefficients.loc["tenure", "held_at_zero"]
+    assert not model.coefficients.loc["overtime", "held_at_zero"]
+    assert model.coefficients.loc["overtime", "coef"] == pytest.approx(0.15, abs=0.03)
 
 
 def test_calibration_is_in_the_large_on_training_rows_only_as_maximum_likelihood_gives(planted):

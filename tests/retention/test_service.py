@@ -54,9 +54,9 @@ def test_watch_list_filters_by_unit_and_index_and_sorts_by_exit_probability(tabl
     floor = float(view.people["burnout_index"].median())
     watch = view.watch_list(["U1"], floor, top=5)
     assert len(watch) == 5 and (watch["burnout_index"] >= floor).all()
-    assert watch["exit_probability_horizon"].is_monotonic_decreasing
+    assert watch["exit_percent_horizon"].is_monotonic_decreasing
     expected = view.people[view.people["burnout_index"] >= floor]["exit_probability"].nlargest(5)
-    assert watch["exit_probability_horizon"].tolist() == pytest.approx(expected.tolist())
+    assert watch["exit_percent_horizon"].tolist() == pytest.approx((100 * expected).round(1).tolist())
     assert view.watch_list(["no such unit"]).empty
 
 
@@ -66,4 +66,12 @@ def test_too_little_history_gives_no_model_and_says_why(tables):
     short = {"employees": employees, "shifts": tables["shifts"][tables["shifts"]["start"] < "2024-08-01"]}
     view = retention_view(short, "2024-07-15")
     assert view.model is None and "No label horizon" in view.model_problem
-    assert "exit_probability" not in view.people and "exit_probability_horizon" not in view.watch_list().columns
+    assert "exit_probability" not in view.people and "exit_percent_horizon" not in view.watch_list().columns
+
+
+def test_watch_list_shows_percent_with_one_decimal_and_never_zero(tables, history):
+    view = retention_view(tables, "2026-06-01", history=history)
+    view.people["exit_probability"] = [1e-9, 0.123456, 0.99999] + [0.05] * (len(view.people) - 3)
+    percent = view.watch_list(top=1000).set_index("employee_id")["exit_percent_horizon"]
+    ids = view.people.index[:3]
+    assert percent[ids].tolist() == [0.1, 12.3, 99.9]
