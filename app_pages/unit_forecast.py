@@ -189,7 +189,7 @@ if plan.scheduled is None:
     )
 else:
     st.caption(
-        f"Scheduled staff: {md_escape(plan.schedule_source)}. Hours after the published schedule are "
+        f"Scheduled staff: {plan.schedule_source}. Hours after the published schedule are "
         "**not yet scheduled**: they are not counted as short."
     )
     for role in roles:
