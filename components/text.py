@@ -69,7 +69,7 @@ def escape_figure(figure: go.Figure) -> go.Figure:
     Plotly renders a subset of HTML in titles, tick labels, legend entries, hover boxes and annotations (``<a
     href>``, ``<b>``, ``<br>``, ``<span style>``), so a unit id like ``<a href="http://…">ICU</a>`` would become a
     link in every viewer's chart. Each string in the traces (categories, names, text, hover text, custom data) and in
-    the annotations (facet labels such as ``role=RN`` come from data) is HTML-escaped; Plotly shows ``&lt;`` as
+    the annotations and axis category lists (facet labels such as ``role=RN`` come from data) is HTML-escaped; Plotly shows ``&lt;`` as
     ``<``, so the text reads unchanged. Hover *templates* are ours and keep their ``<br>``. Raises nothing.
     """
     for trace in figure.data:
@@ -79,10 +79,14 @@ def escape_figure(figure: go.Figure) -> go.Figure:
     for annotation in figure.layout.annotations or ():
         if annotation.text:
             annotation.text = html.escape(annotation.text, quote=False)
-    for axis in ("xaxis", "yaxis"):
-        spec = figure.layout[axis]
-        if spec is not None and spec.ticktext is not None:
-            spec.ticktext = _escape_values(list(spec.ticktext))
+
+    def escape_axis(axis) -> None:
+        for attribute in ("ticktext", "categoryarray"):
+            if axis[attribute] is not None:
+                axis[attribute] = _escape_values(list(axis[attribute]))
+
+    figure.for_each_xaxis(escape_axis)
+    figure.for_each_yaxis(escape_axis)
     return figure
 
 
