@@ -63,19 +63,34 @@ def _escape_values(value: object) -> object:
     return value
 
 
+_TEMPLATE_MARKUP = {"&lt;br&gt;": "<br>", "&lt;extra&gt;": "<extra>", "&lt;/extra&gt;": "</extra>"}
+
+
+def _escape_template(template: str) -> str:
+    """A hover template with its data escaped: plotly express writes facet and colour values into the template
+    itself (``role=RN<br>unit=%{x}``); only line breaks and the ``<extra>`` box survive as markup."""
+    escaped = html.escape(template, quote=False)
+    for text, markup in _TEMPLATE_MARKUP.items():
+        escaped = escaped.replace(text, markup)
+    return escaped
+
+
 def escape_figure(figure: go.Figure) -> go.Figure:
     """``figure`` with every data string shown as text (in place; returned for chaining).
 
     Plotly renders a subset of HTML in titles, tick labels, legend entries, hover boxes and annotations (``<a
     href>``, ``<b>``, ``<br>``, ``<span style>``), so a unit id like ``<a href="http://…">ICU</a>`` would become a
-    link in every viewer's chart. Each string in the traces (categories, names, text, hover text, custom data) and in
-    the annotations and axis category lists (facet labels such as ``role=RN`` come from data) is HTML-escaped; Plotly shows ``&lt;`` as
-    ``<``, so the text reads unchanged. Hover *templates* are ours and keep their ``<br>``. Raises nothing.
+    link in every viewer's chart. Each string in the traces (categories, names, text, hover text, custom data), in
+    the annotations and in the axis category lists (facet labels such as ``role=RN`` come from data) is
+    HTML-escaped; Plotly shows ``&lt;`` as ``<``, so the text reads unchanged. Hover templates keep only their
+    ``<br>`` and ``<extra>``. Raises nothing.
     """
     for trace in figure.data:
         for attribute in _TRACE_TEXT:
             if attribute in trace and trace[attribute] is not None:
                 trace[attribute] = _escape_values(trace[attribute])
+        if "hovertemplate" in trace and isinstance(trace.hovertemplate, str):
+            trace.hovertemplate = _escape_template(trace.hovertemplate)
     for annotation in figure.layout.annotations or ():
         if annotation.text:
             annotation.text = html.escape(annotation.text, quote=False)
