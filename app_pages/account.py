@@ -13,12 +13,13 @@ from access.auth import UserError
 from access.password_policy import MIN_LENGTH
 from access.roles import ROLE_LABELS
 from components.session import change_own_password, current_access, current_account
+from components.text import md_escape
 
 current_access()  # stops the page if nobody is signed in
 account = current_account()
 
 st.title("Your account")
-st.caption(f"Signed in as {account.username} · {ROLE_LABELS[account.role]}")
+st.caption(f"Signed in as {md_escape(account.username)} · {ROLE_LABELS[account.role]}")
 
 if st.session_state.get("sign_in_method") == "oidc":
     st.info("You sign in through single sign-on: change your password at your identity provider.")
@@ -41,6 +42,6 @@ else:
             try:
                 change_own_password(current, new)
             except UserError as refused:
-                st.error(str(refused))
+                st.error(md_escape(refused))
             else:
                 st.success("Your password is changed. Your other sessions end at their next step.")

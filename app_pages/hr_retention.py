@@ -52,7 +52,7 @@ except AccessDenied as denied:
     st.error(str(denied))
     st.stop()
 if view.model_problem:
-    st.warning(f"The attrition model could not be fitted: {view.model_problem}")
+    st.warning(f"The attrition model could not be fitted: {md_escape(view.model_problem)}")
 if view.people.empty:
     st.warning(f"Nobody was employed on {as_of:%d %b %Y}.")
     st.stop()

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.text import plot_text
 from forecasting.shift_patterns import HOURS_PER_WEEK, WEEKDAYS
 
 BAND_95 = "rgba(31, 119, 180, 0.15)"
@@ -26,6 +27,7 @@ def _band(figure: go.Figure, index: pd.Index, low: pd.Series, high: pd.Series, c
     )
 
 
+@plot_text
 def forecast_figure(
     history: pd.Series, forecast: pd.DataFrame, unit_label: str, history_days: int = 28, beds: float | None = None
 ) -> go.Figure:
@@ -60,6 +62,7 @@ def forecast_figure(
     return figure
 
 
+@plot_text
 def staffing_gap_figure(gaps: pd.DataFrame, role: str) -> go.Figure:
     """Staff needed vs scheduled per hour for ``role`` with the gap as bars (red = short, green = over).
 
@@ -104,6 +107,7 @@ def staffing_gap_figure(gaps: pd.DataFrame, role: str) -> go.Figure:
     return figure
 
 
+@plot_text
 def heatmap_figure(table: pd.DataFrame, title: str, value_label: str) -> go.Figure:
     """Hour (rows 0-23) x weekday (columns) heatmap, e.g. from ``staffing.weekday_hour_table``."""
     figure = go.Figure(
@@ -120,6 +124,7 @@ def heatmap_figure(table: pd.DataFrame, title: str, value_label: str) -> go.Figu
     return figure
 
 
+@plot_text
 def pattern_figure(need: np.ndarray, recommended: np.ndarray, current: np.ndarray | None, role: str) -> go.Figure:
     """Staff on duty over the 168 hours of the planning week: need, recommended pattern, current pattern."""
     labels = [f"{WEEKDAYS[h // 24]} {h % 24:02d}:00" for h in range(HOURS_PER_WEEK)]

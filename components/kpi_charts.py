@@ -9,8 +9,10 @@ import plotly.graph_objects as go
 from analytics.catalogue import KpiSpec
 from analytics.kpis import TOTAL
 from analytics.reference_benchmarks import Benchmark
+from components.text import plot_text
 
 
+@plot_text
 def trend_figure(
     frame: pd.DataFrame, spec: KpiSpec, benchmark: Benchmark | None = None, role: str = "All"
 ) -> go.Figure:
@@ -38,6 +40,7 @@ def trend_figure(
     return fig
 
 
+@plot_text
 def drivers_figure(frame: pd.DataFrame, spec: KpiSpec, period: pd.Timestamp) -> go.Figure:
     """Bars of ``spec`` for each unit in ``period``, split by role (where the KPI has roles)."""
     rows = frame.loc[
@@ -59,6 +62,7 @@ def drivers_figure(frame: pd.DataFrame, spec: KpiSpec, period: pd.Timestamp) -> 
     return fig
 
 
+@plot_text
 def readiness_figure(readiness: pd.DataFrame) -> go.Figure:
     """Horizontal bars: readiness (%) of each unit for each go-live, with a 100% target line."""
     rows = readiness.loc[(readiness["role"] == TOTAL) & (readiness["unit"] != TOTAL)].copy()
@@ -80,6 +84,7 @@ def readiness_figure(readiness: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@plot_text
 def pipeline_figure(pipeline: pd.DataFrame) -> go.Figure:
     """Stacked bars of requisitions by unit, coloured by status, one facet per role."""
     fig = px.bar(

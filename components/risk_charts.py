@@ -10,12 +10,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.text import plot_text
 from retention.attrition import Evaluation
 from retention.burnout import BANDS, DRIVER_COLUMNS, driver_label
 
 BAND_COLOURS = {"low": "#4c9f70", "moderate": "#e0b43c", "high": "#e07b39", "very high": "#c0392b"}
 
 
+@plot_text
 def risk_distribution(scored: pd.DataFrame) -> go.Figure:
     """Histogram of the burnout index (0-100, 5-point bins) coloured by band. ``scored``: burnout_index output."""
     fig = go.Figure()
@@ -41,6 +43,7 @@ def risk_distribution(scored: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@plot_text
 def unit_driver_heatmap(summary: pd.DataFrame) -> go.Figure:
     """Units (rows) x drivers (columns), mean points of the burnout index; suppressed units shown blank.
 
@@ -76,6 +79,7 @@ def unit_driver_heatmap(summary: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@plot_text
 def burnout_trend(trend: pd.DataFrame) -> go.Figure:
     """Monthly mean burnout index per unit (lines); the hospital-wide ``All`` line is dashed.
 
@@ -100,6 +104,7 @@ def burnout_trend(trend: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@plot_text
 def calibration_chart(model: Evaluation, baseline: Evaluation, horizon_months: int | None = 12) -> go.Figure:
     """Reliability curve: mean predicted vs observed exit rate per bin, model vs overtime-only baseline."""
     fig = go.Figure()
@@ -133,6 +138,7 @@ def calibration_chart(model: Evaluation, baseline: Evaluation, horizon_months: i
     return fig
 
 
+@plot_text
 def coefficient_chart(coefficients: pd.DataFrame) -> go.Figure:
     """Odds ratios with confidence intervals (log axis), one row per model feature (intercept left out)."""
     rows = coefficients[coefficients["kind"] != "intercept"].sort_values("odds_ratio")

@@ -14,6 +14,7 @@ from access.auth import DEMO_ACCOUNTS, DEMO_PASSWORD, UserError, create_first_ad
 from access.oidc import password_sign_in_enabled, provider_label
 from access.password_sign_in import SignInThrottled, sign_in_with_password
 from components.session import first_run_setup_code, get_engine, oidc_providers, sign_in
+from components.text import md_escape
 
 CLIENT_IP_HEADER_ENV = "HOSPITAL_CLIENT_IP_HEADER"
 
@@ -34,7 +35,7 @@ def client_address() -> str | None:
 def _identity_provider_buttons(providers: list[str]) -> None:
     refused = st.session_state.get("oidc_refused")
     if refused and st.user.get("is_logged_in", False):
-        st.error(f"Single sign-on worked, but this app does not admit you: {refused}")
+        st.error(f"Single sign-on worked, but this app does not admit you: {md_escape(refused)}")
         if st.button("Sign out of single sign-on", key="oidc_sign_out", icon=":material/logout:"):
             st.session_state.pop("oidc_refused", None)
             st.session_state.pop("oidc_refused_sub", None)
@@ -111,7 +112,7 @@ def _first_run_form() -> None:
     try:
         create_first_admin(engine, username, password, display_name=name.strip() or None)
     except UserError as refused:
-        st.error(str(refused))
+        st.error(md_escape(refused))
         return
     st.session_state["first_admin_created"] = username.strip()
     st.rerun()
@@ -124,10 +125,10 @@ def render_sign_in() -> None:
         st.info("Your session ended after a period of inactivity. Please sign in again.")
     ended = st.session_state.pop("session_ended", None)
     if ended:
-        st.info(f"Your session ended ({ended}). Please sign in again.")
+        st.info(f"Your session ended ({md_escape(ended)}). Please sign in again.")
     created = st.session_state.pop("first_admin_created", None)
     if created:
-        st.success(f"Administrator {created} created. Sign in with the new password.")
+        st.success(f"Administrator {md_escape(created)} created. Sign in with the new password.")
     providers = oidc_providers()
     if providers:
         _identity_provider_buttons(providers)
