@@ -9,7 +9,7 @@ value. The output columns are :data:`KPI_COLUMNS` (described in :mod:`analytics.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -150,15 +150,16 @@ def _encode(num: pd.DataFrame, den: pd.DataFrame | None) -> tuple[pd.DataFrame, 
     return out[0], (out[1] if den is not None else None)
 
 
-def finish(out: pd.DataFrame, freq: str) -> pd.DataFrame:
-    """Add prior_value/change, fix dtypes and order."""
+def finish(out: pd.DataFrame, freq: str, extra_columns: Sequence[str] = ()) -> pd.DataFrame:
+    """The KPI frame of ``out``: prior_value and change added, dtypes fixed, rows in period order with each period's
+    unit and role totals last; columns :data:`KPI_COLUMNS` then ``extra_columns`` (a KPI's own columns, which
+    must be in ``out``). Working columns (``num``, ``den``, grid columns) are dropped."""
     out = out.copy()
     out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ns]")
     out["unit"] = out["unit"].astype("string")
     out["role"] = out["role"].astype("string")
     for col in ("value", "numerator", "denominator"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
-    extra = [c for c in out.columns if c not in KPI_COLUMNS and c not in ("num", "den")]
     out = add_prior_and_change(out.drop(columns=["prior_value", "change"], errors="ignore"), freq)
     is_total_unit = (out["unit"] == TOTAL).astype(int)
     is_total_role = (out["role"] == TOTAL).astype(int)
@@ -167,8 +168,7 @@ def finish(out: pd.DataFrame, freq: str) -> pd.DataFrame:
         .sort_values(["period", "_u", "unit", "_r", "role"])
         .drop(columns=["_u", "_r"])
     )
-    keep = [*KPI_COLUMNS, *[c for c in extra if c in ("system", "go_live")]]
-    return out[keep].reset_index(drop=True)
+    return out[[*KPI_COLUMNS, *extra_columns]].reset_index(drop=True)
 
 
 SERIES_KEYS = ("kpi", "freq", "follow_mergers", "unit", "role", "system")
