@@ -35,8 +35,8 @@ class KpiSpec:
     tables: tuple[str, ...]
     higher_is_better: bool | None
     help: str
-    benchmark_role: str = "All"
-    tile_role: str = "All"
+    benchmark_role: str = kpis.TOTAL
+    tile_role: str = kpis.TOTAL
 
     def format(self, value: float | None) -> str:
         """``value`` formatted with its unit, or an em dash when missing."""
