@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.kpis.engine import TOTAL, cube, empty_kpi
+from analytics.kpis.engine import TOTAL, cube, empty_kpi, reads
 from analytics.kpis.inputs import attach_employee, date_column, map_units, number_column, text_column
 from analytics.periods import check_freq, period_start, window
 
@@ -15,6 +15,7 @@ def _pulse(pulse_surveys: pd.DataFrame, employees: pd.DataFrame | None, units, f
     return map_units(rows, units, follow_mergers)
 
 
+@reads("pulse_surveys", "employees", "units")
 def enps(
     pulse_surveys: pd.DataFrame,
     freq: str = "M",
@@ -46,6 +47,7 @@ def enps(
     return cube(rows, rows, periods, freq, scale=100.0)
 
 
+@reads("pulse_surveys", "employees", "units")
 def pulse_average(
     pulse_surveys: pd.DataFrame,
     freq: str = "M",
@@ -76,6 +78,7 @@ def pulse_average(
     return cube(rows, rows, periods, freq)
 
 
+@reads("patient_experience", "units")
 def patient_experience_score(
     patient_experience: pd.DataFrame,
     freq: str = "M",

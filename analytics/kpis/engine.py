@@ -9,7 +9,8 @@ value. The output columns are :data:`KPI_COLUMNS` (described in :mod:`analytics.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,24 @@ from data_loaders.schema import TOTAL
 
 KPI_COLUMNS = ["period", "unit", "role", "value", "numerator", "denominator", "people", "prior_value", "change"]
 """Columns of every KPI frame, in order (meaning and dtypes: :mod:`analytics.kpis`)."""
+
+KpiFunction = TypeVar("KpiFunction", bound=Callable[..., object])
+
+
+def reads(*tables: str) -> Callable[[KpiFunction], KpiFunction]:
+    """Declare the canonical tables (names in ``data_loaders.schema.TABLES``) a KPI function reads.
+
+    The names are stored on the function as ``tables``; :mod:`analytics.catalogue` takes each KPI's tables from
+    there (and hands a KPI no other table), so what a KPI reads is declared once, next to the code that reads it.
+    ``"units"`` is read through the ``units`` argument (unit rows and mergers).
+    """
+
+    def declare(function: KpiFunction) -> KpiFunction:
+        function.tables = tables  # type: ignore[attr-defined]
+        return function
+
+    return declare
+
 
 LEVELS: tuple[tuple[str, ...], ...] = (("unit", "role"), ("unit",), ("role",), ())
 """The dimensions each KPI is given by: unit and role, unit, role, and neither (the hospital total)."""

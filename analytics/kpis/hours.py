@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analytics.kpis.engine import cube, empty_kpi
+from analytics.kpis.engine import cube, empty_kpi, reads
 from analytics.kpis.inputs import (
     attach_employee,
     date_column,
@@ -31,6 +31,7 @@ HOURS_PER_FTE_WEEK = 40.0
 """Contracted hours per week of 1.0 FTE (schema: ``employees.fte``)."""
 
 
+@reads("shifts", "employees", "staffed_hours")
 def worked_hours(
     freq: str,
     shifts: pd.DataFrame | None = None,
@@ -119,6 +120,7 @@ def _hours_share(hours: pd.DataFrame, column: str, freq, units, follow_mergers, 
     return cube(num, den, periods, freq, scale=100.0, grid=open_units(units, periods, freq, follow_mergers))
 
 
+@reads("shifts", "employees", "units")
 def overtime_share(
     shifts: pd.DataFrame,
     freq: str = "M",
@@ -144,6 +146,7 @@ def overtime_share(
     return _hours_share(hours, "overtime_hours", freq, units, follow_mergers, start, end)
 
 
+@reads("shifts", "employees", "staffed_hours", "units")
 def agency_share(
     shifts: pd.DataFrame | None = None,
     freq: str = "M",
@@ -168,6 +171,7 @@ def agency_share(
     return _hours_share(hours, "agency_hours", freq, units, follow_mergers, start, end)
 
 
+@reads("census")
 def patient_days(census: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     """Patient days per period and unit from the census.
 
@@ -200,6 +204,7 @@ def patient_days(census: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     return cen.groupby(["period", "unit"], observed=True)["patient_days"].sum().reset_index()
 
 
+@reads("census", "shifts", "employees", "staffed_hours", "units")
 def hppd(
     census: pd.DataFrame,
     freq: str = "M",
@@ -238,6 +243,7 @@ def hppd(
     return cube(num, den, periods, freq, den_by_role=False, grid=open_units(units, periods, freq, follow_mergers))
 
 
+@reads("absences", "employees", "units")
 def absence_rate(
     absences: pd.DataFrame,
     employees: pd.DataFrame,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analytics.kpis.engine import LEVELS, TOTAL, cube, empty_kpi, finish
+from analytics.kpis.engine import LEVELS, TOTAL, cube, empty_kpi, finish, reads
 from analytics.kpis.inputs import (
     date_column,
     employed_on,
@@ -39,6 +39,7 @@ def parse_requisitions(requisitions: pd.DataFrame) -> pd.DataFrame:
     return req
 
 
+@reads("requisitions")
 def open_requisitions(requisitions: pd.DataFrame, as_of: object) -> pd.DataFrame:
     """Requisitions open on ``as_of`` with their open age in days.
 
@@ -72,6 +73,7 @@ def _open_mask(req: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
     return (active & unfilled & (req["opened"] <= day) & ~filled_status_without_date).to_numpy()
 
 
+@reads("requisitions", "employees", "units")
 def vacancy_rate(
     requisitions: pd.DataFrame,
     employees: pd.DataFrame,
@@ -123,6 +125,7 @@ def vacancy_rate(
     return cube(opened, den, periods, freq, scale=100.0, grid=open_units(units, periods, freq, follow_mergers))
 
 
+@reads("requisitions", "units")
 def time_to_fill(
     requisitions: pd.DataFrame,
     freq: str = "M",

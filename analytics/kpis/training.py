@@ -7,11 +7,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analytics.kpis.engine import KPI_COLUMNS, LEVELS, TOTAL, cube, empty_kpi
+from analytics.kpis.engine import KPI_COLUMNS, LEVELS, TOTAL, cube, empty_kpi, reads
 from analytics.kpis.inputs import attach_employee, date_column, map_units, open_units, parse_employees, text_column
 from analytics.periods import check_freq, period_start, window
 
 
+@reads("tech_rollouts")
 def rollout_courses(tech_rollouts: pd.DataFrame) -> list[str]:
     """All course names listed in ``tech_rollouts.required_courses`` (``;``-separated), sorted."""
     courses: set[str] = set()
@@ -20,6 +21,7 @@ def rollout_courses(tech_rollouts: pd.DataFrame) -> list[str]:
     return sorted(courses)
 
 
+@reads("training", "employees", "units")
 def training_compliance(
     training: pd.DataFrame,
     employees: pd.DataFrame,
@@ -139,6 +141,7 @@ def _rollout_staff(
     return staff[_STAFF_COLUMNS]
 
 
+@reads("tech_rollouts", "training", "employees", "units")
 def rollout_readiness(
     tech_rollouts: pd.DataFrame,
     training: pd.DataFrame,
@@ -197,6 +200,7 @@ def rollout_readiness(
     return out[[*KPI_COLUMNS, "system", "go_live"]]
 
 
+@reads("tech_rollouts", "training", "employees", "units")
 def readiness_gaps(
     tech_rollouts: pd.DataFrame,
     training: pd.DataFrame,
@@ -220,6 +224,7 @@ def readiness_gaps(
     return gaps.sort_values(["go_live", "system", "unit", "last_name"]).reset_index(drop=True)
 
 
+@reads("tech_rollouts", "training", "employees", "units")
 def readiness_gap_counts(
     tech_rollouts: pd.DataFrame,
     training: pd.DataFrame,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analytics.kpis.engine import cube, empty_kpi
+from analytics.kpis.engine import cube, empty_kpi, reads
 from analytics.kpis.inputs import (
     employed_on,
     employee_window,
@@ -25,6 +25,7 @@ FIRST_YEAR_DAYS = 365
 """A separation within this many days of hire is a first-year separation."""
 
 
+@reads("employees", "units")
 def headcount(
     employees: pd.DataFrame,
     freq: str = "M",
@@ -45,6 +46,7 @@ def headcount(
     return _stock(employees, freq, "count", employment_types, as_of, units, follow_mergers, start, end)
 
 
+@reads("employees", "units")
 def fte(
     employees: pd.DataFrame,
     freq: str = "M",
@@ -84,6 +86,7 @@ def _stock(employees, freq, what, employment_types, as_of, units, follow_mergers
     return cube(num, None, periods, freq, grid=open_units(units, periods, freq, follow_mergers))
 
 
+@reads("employees", "units")
 def turnover_rate(
     employees: pd.DataFrame,
     freq: str = "M",
@@ -139,6 +142,7 @@ def turnover_rate(
     return cube(num, den, periods, freq, scale=scale, grid=open_units(units, periods, freq, follow_mergers))
 
 
+@reads("employees", "units")
 def voluntary_turnover_rate(employees: pd.DataFrame, freq: str = "M", **options) -> pd.DataFrame:
     """Voluntary turnover (%), annualised: voluntary separations / average headcount × 100 × 12/months.
 
@@ -148,6 +152,7 @@ def voluntary_turnover_rate(employees: pd.DataFrame, freq: str = "M", **options)
     return turnover_rate(employees, freq, reasons=("voluntary",), **options)
 
 
+@reads("employees", "units")
 def first_year_turnover_rate(
     employees: pd.DataFrame,
     freq: str = "M",
