@@ -18,7 +18,7 @@ from access.suppression import LinkedTables, suppress_linked_tables, suppress_sm
 from data_loaders import store
 from data_loaders.database import read_database
 from data_loaders.load import LoadResult
-from data_loaders.schema import TABLES
+from data_loaders.schema import TABLES, TOTAL
 from data_loaders.sources import Source
 
 AuditHook = Callable[[str, str, dict], None]
@@ -195,7 +195,7 @@ class DataAccess:
             result = derive(result)
         if units is not None and "unit" in result.columns:
             wanted = set(units)
-            result = result[result["unit"].isin(wanted) | (result["unit"] == "All")]
+            result = result[result["unit"].isin(wanted) | (result["unit"] == TOTAL)]
         return result.reset_index(drop=True)
 
     # -- imports (HR officer and admin) -----------------------------------------------------------------------

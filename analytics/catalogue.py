@@ -21,7 +21,8 @@ Tables = dict[str, pd.DataFrame]
 class KpiSpec:
     """How one KPI is computed and shown.
 
-    ``tables`` are the canonical tables it reads; ``unit`` its unit of measure ("%", "days", "HPPD" ...);
+    ``tables`` are the canonical tables it reads, as its KPI function declares them (``@reads``); ``unit`` its
+    unit of measure ("%", "days", "HPPD" ...);
     ``decimals`` for display; ``higher_is_better`` colours the change (None = neutral); ``benchmark_role``
     is the role whose benchmark is shown on the hospital tile (e.g. RN vacancy); ``area`` groups KPIs into
     pages and board-report sheets.
@@ -35,14 +36,19 @@ class KpiSpec:
     tables: tuple[str, ...]
     higher_is_better: bool | None
     help: str
-    benchmark_role: str = "All"
-    tile_role: str = "All"
+    benchmark_role: str = kpis.TOTAL
+    tile_role: str = kpis.TOTAL
 
     def format(self, value: float | None) -> str:
         """``value`` formatted with its unit, or an em dash when missing."""
         if value is None or pd.isna(value):
             return "—"
         return f"{value:,.{self.decimals}f}{_SUFFIX.get(self.unit, f' {self.unit}')}"
+
+
+def _reads(*functions: Callable[..., object]) -> tuple[str, ...]:
+    """The tables the KPI functions declare they read (:func:`analytics.kpis.engine.reads`), in order, once each."""
+    return tuple(dict.fromkeys(table for function in functions for table in function.tables))  # type: ignore[attr-defined]
 
 
 _SUFFIX = {"%": "%", "people": "", "FTE": "", "points": "", "HPPD": " h", "of 5": " / 5"}
@@ -123,45 +129,47 @@ _COMPUTE: dict[str, Callable[[Tables, str, bool], pd.DataFrame]] = {
 KPIS: dict[str, KpiSpec] = {
     s.name: s
     for s in (
-        KpiSpec("headcount", "Headcount", "people", 0, "Workforce", ("employees", "units"), None,
+        KpiSpec("headcount", "Headcount", "people", 0, "Workforce", _reads(kpis.headcount), None,
                 "Employees (staff and per-diem) employed on the last day of the period."),
-        KpiSpec("fte", "FTE", "FTE", 1, "Workforce", ("employees", "units"), None,
+        KpiSpec("fte", "FTE", "FTE", 1, "Workforce", _reads(kpis.fte), None,
                 "Contracted full-time equivalents on the last day of the period (1.0 = 40 h/week)."),
-        KpiSpec("turnover_rate", "Turnover (annualised)", "%", 1, "Workforce", ("employees", "units"), False,
+        KpiSpec("turnover_rate", "Turnover (annualised)", "%", 1, "Workforce", _reads(kpis.turnover_rate), False,
                 "Separations ÷ average headcount, annualised (NSI)."),
-        KpiSpec("voluntary_turnover_rate", "Voluntary turnover", "%", 1, "Workforce", ("employees", "units"), False,
+        KpiSpec("voluntary_turnover_rate", "Voluntary turnover", "%", 1, "Workforce",
+                _reads(kpis.voluntary_turnover_rate), False,
                 "Voluntary separations ÷ average headcount, annualised."),
-        KpiSpec("first_year_turnover_rate", "First-year turnover", "%", 1, "Workforce", ("employees", "units"), False,
+        KpiSpec("first_year_turnover_rate", "First-year turnover", "%", 1, "Workforce",
+                _reads(kpis.first_year_turnover_rate), False,
                 "Share of a hiring cohort that left within 365 days (cohorts whose year is over).",
                 benchmark_role="RN", tile_role="RN"),
-        KpiSpec("vacancy_rate", "RN vacancy rate", "%", 1, "Recruiting", ("requisitions", "employees", "units"), False,
+        KpiSpec("vacancy_rate", "RN vacancy rate", "%", 1, "Recruiting", _reads(kpis.vacancy_rate), False,
                 "Open FTE ÷ (filled + open FTE) on the last day of the period.", benchmark_role="RN", tile_role="RN"),
-        KpiSpec("time_to_fill", "RN time to fill", "days", 0, "Recruiting", ("requisitions", "units"), False,
+        KpiSpec("time_to_fill", "RN time to fill", "days", 0, "Recruiting", _reads(kpis.time_to_fill), False,
                 "Median days from requisition opened to offer accepted.", benchmark_role="RN", tile_role="RN"),
-        KpiSpec("overtime_share", "Overtime share", "%", 1, "Staffing", ("shifts", "employees", "units"), False,
+        KpiSpec("overtime_share", "Overtime share", "%", 1, "Staffing", _reads(kpis.overtime_share), False,
                 "Overtime hours ÷ worked hours."),
         KpiSpec("agency_share", "Agency/travel share", "%", 1, "Staffing",
-                ("shifts", "employees", "staffed_hours", "units"), False,
+                _reads(kpis.agency_share), False,
                 "Agency and travel hours ÷ worked hours."),
         KpiSpec("hppd", "Nursing HPPD", "HPPD", 2, "Staffing",
-                ("census", "shifts", "employees", "staffed_hours", "units"), None,
+                _reads(kpis.hppd), None,
                 "Worked nursing (RN, LPN, CNA) hours ÷ patient days."),
-        KpiSpec("absence_rate", "Absence rate", "%", 1, "Staffing", ("absences", "employees", "units"), False,
+        KpiSpec("absence_rate", "Absence rate", "%", 1, "Staffing", _reads(kpis.absence_rate), False,
                 "Absence hours ÷ contracted hours."),
-        KpiSpec("training_compliance", "Training compliance", "%", 1, "Training", ("training", "employees", "units"),
+        KpiSpec("training_compliance", "Training compliance", "%", 1, "Training", _reads(kpis.training_compliance),
                 True, "Assignments completed by their due date ÷ assignments due."),
         KpiSpec("rollout_training_compliance", "Rollout-course compliance", "%", 1, "Training",
-                ("training", "employees", "tech_rollouts", "units"), True,
+                _reads(kpis.training_compliance, kpis.rollout_courses), True,
                 "On-time completion of the courses required before technology go-lives."),
         KpiSpec("rollout_readiness", "Rollout readiness", "%", 1, "Training",
-                ("tech_rollouts", "training", "employees", "units"), True,
+                _reads(kpis.rollout_readiness), True,
                 "Share of a unit's staff who completed every required course by go-live."),
-        KpiSpec("enps", "eNPS", "points", 0, "Engagement", ("pulse_surveys", "employees", "units"), True,
+        KpiSpec("enps", "eNPS", "points", 0, "Engagement", _reads(kpis.enps), True,
                 "% promoters (9-10) − % detractors (0-6)."),
-        KpiSpec("pulse_average", "Pulse average", "of 5", 2, "Engagement", ("pulse_surveys", "employees", "units"),
+        KpiSpec("pulse_average", "Pulse average", "of 5", 2, "Engagement", _reads(kpis.pulse_average),
                 True, "Mean pulse-survey answer, 1 (worst) to 5 (best)."),
         KpiSpec("patient_experience_score", "Patient experience", "%", 1, "Outcomes",
-                ("patient_experience", "units"), True, "Response-weighted top-box score."),
+                _reads(kpis.patient_experience_score), True, "Response-weighted top-box score."),
     )
 }  # fmt: skip
 """Every KPI the pages show, by function name."""
@@ -173,12 +181,15 @@ VALUE_COLUMNS = ["value", "numerator", "denominator", "prior_value", "change"]
 def compute(name: str, tables: Tables, freq: str = "M", follow_mergers: bool = False) -> pd.DataFrame:
     """Compute KPI ``name`` from ``tables`` ({table name: canonical DataFrame}); missing tables count as empty.
 
-    Returns the tidy frame of :mod:`analytics.kpis` (``rollout_readiness`` adds system and go_live).
+    The KPI is handed only the tables its spec declares (:attr:`KpiSpec.tables`, taken from the KPI function's
+    :func:`analytics.kpis.engine.reads`) and the shared worked-hours frame. Returns the tidy frame of
+    :mod:`analytics.kpis` (``rollout_readiness`` adds system and go_live).
     Raises ``KeyError`` for an unknown KPI name.
     """
     if name not in _COMPUTE:
         raise KeyError(f"Unknown KPI {name!r}; choose one of {', '.join(KPIS)}.")
-    return _COMPUTE[name](tables, freq, follow_mergers)
+    declared = {table: tables[table] for table in (*KPIS[name].tables, WORKED_HOURS) if table in tables}
+    return _COMPUTE[name](declared, freq, follow_mergers)
 
 
 def compute_many(names: list[str], tables: Tables, freq: str = "M", follow_mergers: bool = False) -> pd.DataFrame:

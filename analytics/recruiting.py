@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.kpis import EMPLOYED_TYPES, _employees, _requisitions, open_requisitions
+from analytics.kpis import EMPLOYED_TYPES, open_requisitions, parse_employees, parse_requisitions
 
 PROFICIENT_EMR = ("proficient", "super_user")
 """EMR proficiency levels that count as the skill "EMR"."""
@@ -22,7 +22,7 @@ def pipeline(requisitions: pd.DataFrame, as_of: object) -> pd.DataFrame:
     (int64, = requisitions, for the aggregate layer). Open means open on ``as_of`` (see
     :func:`analytics.kpis.open_requisitions`); filled and cancelled count every requisition with that status.
     """
-    req = _requisitions(requisitions)
+    req = parse_requisitions(requisitions)
     opened = open_requisitions(requisitions, as_of).assign(status="open")
     others = req.loc[~req["requisition_id"].isin(set(opened["requisition_id"]))].copy()
     others = others.loc[others["status"] != "open"]
@@ -55,7 +55,7 @@ def staff_skills(employees: pd.DataFrame, training: pd.DataFrame | None, as_of: 
     (column ``skill_key``). Returns employee_id, unit, role, skill, skill_key (string).
     """
     day = pd.Timestamp(as_of)
-    emp = _employees(employees, EMPLOYED_TYPES)
+    emp = parse_employees(employees, EMPLOYED_TYPES)
     employed = (emp["hire_date"].isna() | (emp["hire_date"] <= day)) & (
         emp["termination_date"].isna() | (emp["termination_date"] >= day)
     )

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_loaders.schema import TOTAL
+
 ENV_VAR = "HOSPITAL_BENCHMARKS_CSV"
 BENCHMARK_COLUMNS = ["kpi", "role", "value", "unit", "label", "source", "year", "cited_by"]
 
@@ -47,7 +49,7 @@ class Benchmark:
 
 
 DEFAULT_BENCHMARKS: tuple[Benchmark, ...] = (
-    Benchmark("turnover_rate", "All", 18.3, "%", "US hospital turnover", _NSI_2025, 2025, _NSI_CITED_BY),
+    Benchmark("turnover_rate", TOTAL, 18.3, "%", "US hospital turnover", _NSI_2025, 2025, _NSI_CITED_BY),
     Benchmark("turnover_rate", "RN", 16.4, "%", "US hospital RN turnover", _NSI_2025, 2025, _NSI_CITED_BY),
     Benchmark("vacancy_rate", "RN", 9.6, "%", "US hospital RN vacancy rate", _NSI_2025, 2025, _NSI_CITED_BY),
     Benchmark("time_to_fill", "RN", 83.0, "days", "Time to recruit an experienced RN", _NSI_2025, 2025, _NSI_CITED_BY),
@@ -97,7 +99,7 @@ def load_benchmarks(path: str | os.PathLike | None = None) -> pd.DataFrame:
     return out.dropna(subset=["value"]).reset_index(drop=True)
 
 
-def benchmark_for(benchmarks: pd.DataFrame, kpi: str, role: str = "All") -> Benchmark | None:
+def benchmark_for(benchmarks: pd.DataFrame, kpi: str, role: str = TOTAL) -> Benchmark | None:
     """The reference value for ``kpi`` and ``role`` (exact role match only), or None."""
     hit = benchmarks.loc[(benchmarks["kpi"] == kpi) & (benchmarks["role"] == role)]
     if hit.empty:

@@ -24,6 +24,10 @@ from typing import ClassVar, Literal
 
 ColumnKind = Literal["str", "int", "float", "bool", "date", "datetime", "category"]
 
+TOTAL = "All"
+"""Label of total rows in ``unit`` and ``role`` columns of aggregates (the hospital total, all roles); shared by the
+KPIs, the data-access layer's unit filter and the retention aggregates."""
+
 ROLES = ("RN", "LPN", "CNA", "physician", "APP", "tech", "therapist", "admin", "other")
 UNIT_TYPES = (
     "ED",
@@ -40,6 +44,9 @@ UNIT_TYPES = (
     "other",
 )
 EMPLOYMENT_TYPES = ("staff", "agency", "travel", "per_diem")
+EMPLOYED_TYPES = ("staff", "per_diem")
+"""Employment types that are the hospital's own employees: counted by the workforce KPIs and modelled for voluntary
+exits (agency and travel staff are contract labour whose contracts end by design)."""
 TERMINATION_REASONS = ("voluntary", "involuntary")
 EMR_PROFICIENCY = ("none", "basic", "proficient", "super_user")
 ABSENCE_TYPES = ("sick", "PTO", "leave", "other")

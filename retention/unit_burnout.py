@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_loaders.schema import TOTAL
 from retention.burnout import DRIVER_COLUMNS, burnout_index, unit_driver_table
-
-ALL_UNITS = "All"
-"""Label of the hospital-wide total row in unit aggregates (the data-access layer keeps it under a unit filter)."""
 
 
 def unit_summary_table(features: pd.DataFrame) -> pd.DataFrame:
@@ -26,7 +24,7 @@ def unit_summary_table(features: pd.DataFrame) -> pd.DataFrame:
     per_unit = unit_driver_table(scored, features["unit"]).reset_index()
     total = scored[["burnout_index", *DRIVER_COLUMNS]].mean().to_frame().T
     total.insert(0, "people", len(scored))
-    total.insert(0, "unit", ALL_UNITS)
+    total.insert(0, "unit", TOTAL)
     out = pd.concat([per_unit, total], ignore_index=True) if len(scored) else per_unit
     out["unit"] = out["unit"].astype("string")
     out["people"] = out["people"].astype(int)
@@ -51,7 +49,7 @@ def unit_trend_table(panel: pd.DataFrame) -> pd.DataFrame:
     )
     stats = {"people": ("burnout_index", "size"), "burnout_index": ("burnout_index", "mean")}
     per_unit = frame.groupby(["unit", "period"]).agg(**stats).reset_index()
-    total = frame.groupby("period").agg(**stats).reset_index().assign(unit=ALL_UNITS)
+    total = frame.groupby("period").agg(**stats).reset_index().assign(unit=TOTAL)
     out = pd.concat([per_unit, total[per_unit.columns]], ignore_index=True)
     out["unit"] = out["unit"].astype("string")
     return out

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from data_loaders.schema import EMPLOYED_TYPES
 from retention.attrition.model import coerce_target
 from retention.features import feature_panel
 
@@ -57,9 +58,6 @@ and the lever says so instead of promising more exits from more staff."""
 EVENTS_PER_PARAMETER = 10
 """At least 10 distinct leavers per estimated coefficient in the training rows (Peduzzi et al. 1996, J Clin
 Epidemiol 49(12):1373-1379), so the model is not overfitted to a small hospital's few exits."""
-
-EMPLOYEE_TYPES_MODELLED = ("staff", "per_diem")
-"""Employment types whose exits are voluntary turnover; agency and travel contracts end by design."""
 
 
 def voluntary_exit_labels(employees: pd.DataFrame, as_of: object, horizon_months: int = 12) -> pd.Series:
@@ -115,7 +113,7 @@ def label_panel(panel: pd.DataFrame, employees: pd.DataFrame, horizon_months: in
             labels[rows.index] = rows["employee_id"].map(lab).to_numpy(dtype=float)
     out = panel.assign(**{label_name: labels})
     etype = out["employment_type"]
-    return out[etype.isna() | etype.isin(EMPLOYEE_TYPES_MODELLED)].reset_index(drop=True)
+    return out[etype.isna() | etype.isin(EMPLOYED_TYPES)].reset_index(drop=True)
 
 
 def data_end_of(tables: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
