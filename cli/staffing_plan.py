@@ -22,8 +22,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from access import audit
-from access.bootstrap import open_store
 from access.data_access import DataAccess, UserContext
+from data_loaders.store import create_store
 from forecasting.plan_export import build_unit_plan, plan_workbook, schedule_statement
 from forecasting.staffing import SERVICE_LEVELS
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.horizon < 1:
         print("--horizon must be at least 1 day.", file=sys.stderr)
         return 2
-    engine = open_store(args.store)
+    engine = create_store(args.store)
     da = DataAccess(engine, UserContext(_actor(), "admin"), audit=functools.partial(audit.record, engine))
     units = da.table("units")
     row = units[units["unit_id"] == args.unit]

@@ -9,10 +9,9 @@ import pandas as pd
 import pytest
 
 from access import audit
-from access.bootstrap import open_store
 from access.data_access import DataAccess, UserContext
 from components import caching
-from data_loaders.store import import_tables
+from data_loaders.store import create_store, import_tables
 
 CALLS: list[str] = []
 
@@ -47,7 +46,7 @@ def _hospital() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     import_tables(engine, _hospital(), file_name="tiny", sha256="0" * 64, username="test")
     caching.clear()
     CALLS.clear()

@@ -12,10 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access.auth import Account
-from access.bootstrap import open_store
 from components import session
 from data_loaders.load import load_frames
-from data_loaders.store import import_tables
+from data_loaders.store import create_store, import_tables
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "unit_forecast.py")
 
@@ -58,7 +57,7 @@ def _tiny_hospital() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def store_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('unit_pages') / 'store.sqlite'}"
-    engine = open_store(url)
+    engine = create_store(url)
     result = load_frames(_tiny_hospital(), today=pd.Timestamp("2026-03-01").date())
     errors = result.problems[result.problems["severity"] == "error"]
     assert errors.empty, errors.to_string()
