@@ -1,9 +1,9 @@
 """Retention risk (HR officers and administrators): burnout index, voluntary-exit risk, watch list, what-if.
 
 Storyboard: as-of date -> one view (``retention.service.retention_view`` on tables read through the data-access
-layer, cached per user and data version by ``components.risk_cache``) -> overview and distribution -> unit heatmap
-and trend (suppressed below 5 people) -> watch list with drivers and CSV export -> what-if for a unit -> how good
-the attrition model is. The page composes; it computes nothing. Formulas: docs/risk_model.md.
+layer, cached per access scope and data version by ``components.risk_cache``) -> overview and distribution -> unit
+heatmap and trend (suppressed below 5 people) -> watch list with drivers and CSV export -> what-if for a unit -> how
+good the attrition model is. The page composes; it computes nothing. Formulas: docs/risk_model.md.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import streamlit as st
 from access.data_access import AccessDenied
 from components import risk_charts
 from components.downloads import audited_download
-from components.risk_cache import cache_scope, data_end, retention_view_for
+from components.risk_cache import data_end, retention_view_for
 from components.risk_views import may_see_individual_risk
 from components.session import current_access
 from components.text import md_escape
@@ -34,9 +34,7 @@ if not may_see_individual_risk(da):
     st.info("Individual risk is visible to HR officers and administrators only. See *Burnout by unit*.")
     st.stop()
 
-scope = cache_scope(da)
-version = da.data_version()
-end = data_end(da, scope, version)
+end = data_end(da)
 if end is None:
     st.warning("No employees or timecards are loaded yet. Import them on the *Data import* page.")
     st.stop()
@@ -47,7 +45,7 @@ as_of = pd.Timestamp(
 st.caption(f"Data runs to {end:%d %b %Y}. Features use the {LONG_WEEKS} weeks before the as-of date.")
 
 try:
-    view = retention_view_for(da, scope, version, as_of)
+    view = retention_view_for(da, as_of)
 except AccessDenied as denied:
     st.error(str(denied))
     st.stop()
