@@ -28,7 +28,7 @@ from access import audit, auth, oidc
 from access.auth import Account, Administration
 from access.data_access import AccessDenied, DataAccess
 from components.text import md_escape
-from data_loaders.store import create_store, is_empty
+from data_loaders.store import StoreError, create_store, is_empty
 from sample_data.bootstrap import load_sample_hospital, sample_end, sample_scale, should_bootstrap_sample
 
 SESSION_TIMEOUT_MINUTES = 30
@@ -43,8 +43,15 @@ IDLE_CHECK_SECONDS = 10
 
 @st.cache_resource(show_spinner=False)
 def get_engine() -> Engine:
-    """The store's engine, opened once per server process (tables created if missing)."""
-    return create_store()
+    """The store's engine, opened once per server process (the embedded store migrated, a server store checked).
+
+    A store that cannot be opened or is not migrated (:class:`data_loaders.store.StoreError`) stops the page with
+    the error's sentence, which names the command to run; nothing is cached then, so the next run tries again."""
+    try:
+        return create_store()
+    except StoreError as error:
+        st.error(md_escape(error))
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
