@@ -23,8 +23,8 @@ import sys
 from collections.abc import Sequence
 
 from access import auth
-from access.bootstrap import open_store
 from access.roles import ROLES
+from data_loaders.store import StoreError, create_store
 
 
 def _units(text: str | None) -> tuple[str, ...]:
@@ -83,7 +83,11 @@ def _list(engine) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     args = _parser().parse_args(argv)
-    engine = open_store(args.store_url)
+    try:
+        engine = create_store(args.store_url)
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     actor = _actor()
     try:
         if args.command == "add-user":

@@ -27,12 +27,11 @@ from access.password_policy import password_problem
 from access.roles import ROLES
 from data_loaders.settings import DEFAULT_STORE_PATH, PROJECT_DIR, store_url
 from data_loaders.store_tables import imports, users
+from sample_data.bootstrap import SAMPLE_IMPORTER
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
 
-SAMPLE_IMPORTER = "sample-hospital-bootstrap"
-"""Username under which the app's first start imports the generated sample hospital (:mod:`access.bootstrap`)."""
 SYSTEM_ACTOR = "system"
 """Audit name of changes the app makes by itself (retiring demo accounts on a configured store)."""
 DEMO_ACCOUNTS_ENV = "HOSPITAL_DEMO_ACCOUNTS"
@@ -334,13 +333,23 @@ def list_accounts(engine: Engine) -> list[Account]:
 def create_demo_accounts(engine: Engine) -> None:
     """Create the clearly labelled demo accounts (password ``demo``) if they do not exist.
 
-    Only for the bundled sample hospital: the app's first start calls this after loading the sample into an empty
-    store (unless ``HOSPITAL_DEMO_ACCOUNTS=0``), and :func:`retire_demo_accounts_unless_allowed` disables them again
-    on a store they do not belong to. The demo password is the one password that skips the password rule.
+    Only for the bundled sample hospital: the app's first start calls this (through
+    :func:`create_sample_demo_accounts`) after loading the sample into an empty store, and
+    :func:`retire_demo_accounts_unless_allowed` disables them again on a store they do not belong to. The demo
+    password is the one password that skips the password rule.
     """
     for username, name, role, units in DEMO_ACCOUNTS:
         if get_account(engine, username) is None:
             _insert_account(engine, username, role, DEMO_PASSWORD, name, units, demo=True)
+
+
+def create_sample_demo_accounts(engine: Engine, environ: Mapping[str, str] = os.environ) -> bool:
+    """After the sample hospital was loaded (:func:`sample_data.bootstrap.load_sample_hospital`): create the demo
+    accounts (:func:`create_demo_accounts`) unless ``HOSPITAL_DEMO_ACCOUNTS=0``. Returns whether it did."""
+    if environ.get(DEMO_ACCOUNTS_ENV) == "0":
+        return False
+    create_demo_accounts(engine)
+    return True
 
 
 @functools.cache

@@ -1,9 +1,9 @@
 """Retention risk (HR officers and administrators): burnout index, voluntary-exit risk, watch list, what-if.
 
 Storyboard: as-of date -> one view (``retention.service.retention_view`` on tables read through the data-access
-layer, cached per user and data version by ``components.risk_cache``) -> overview and distribution -> unit heatmap
-and trend (suppressed below 5 people) -> watch list with drivers and CSV export -> what-if for a unit -> how good
-the attrition model is. The page composes; it computes nothing. Formulas: docs/risk_model.md.
+layer, cached per access scope and data version by ``components.risk_cache``) -> overview and distribution -> unit
+heatmap and trend (suppressed below 5 people) -> watch list with drivers and CSV export -> what-if for a unit -> how
+good the attrition model is. The page composes; it computes nothing. Formulas: docs/risk_model.md.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import streamlit as st
 from access.data_access import AccessDenied
 from components import risk_charts
 from components.downloads import audited_download
-from components.risk_cache import cache_scope, data_end, retention_view_for
+from components.risk_cache import data_end, retention_view_for
 from components.risk_views import may_see_individual_risk
-from components.session import current_access
+from components.session import current_access, record_filters
 from components.text import md_escape
 from retention.features import LONG_WEEKS
+from retention.service import RetentionView
 
 da = current_access()
 st.title("Retention risk")
@@ -34,9 +35,7 @@ if not may_see_individual_risk(da):
     st.info("Individual risk is visible to HR officers and administrators only. See *Burnout by unit*.")
     st.stop()
 
-scope = cache_scope(da)
-version = da.data_version()
-end = data_end(da, scope, version)
+end = data_end(da)
 if end is None:
     st.warning("No employees or timecards are loaded yet. Import them on the *Data import* page.")
     st.stop()
@@ -47,7 +46,7 @@ as_of = pd.Timestamp(
 st.caption(f"Data runs to {end:%d %b %Y}. Features use the {LONG_WEEKS} weeks before the as-of date.")
 
 try:
-    view = retention_view_for(da, scope, version, as_of)
+    view = retention_view_for(da, as_of)
 except AccessDenied as denied:
     st.error(str(denied))
     st.stop()
@@ -82,53 +81,67 @@ st.subheader("Trend: monthly mean burnout index by unit")
 if not view.unit_trend.empty:
     st.plotly_chart(risk_charts.burnout_trend(view.unit_trend), width="stretch", key="trend")
 
+
 # -- watch list ----------------------------------------------------------------------------------------------------
-st.subheader("Watch list")
-left, middle, right = st.columns(3)
-unit_choice = left.multiselect("Units", sorted(people["unit"].dropna().unique()), key="watch_units")
-min_index = middle.slider("Minimum burnout index", 0, 100, 0, key="watch_min_index")
-top_n = right.number_input("Show top", min_value=5, max_value=1000, value=25, step=5, key="watch_top")
-watch_table = view.watch_list(unit_choice, min_index, int(top_n))
-st.dataframe(
-    watch_table,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "burnout_index": st.column_config.ProgressColumn("Burnout index", min_value=0, max_value=100, format="%.0f"),
-        "exit_percent_horizon": st.column_config.NumberColumn(
-            f"Chance of leaving within {horizon} months (%)", format="%.1f%%"
-        ),
-        "overtime_hours_per_week_4w": st.column_config.NumberColumn("Overtime h/week (4 wk)", format="%.1f"),
-        "tenure_years": st.column_config.NumberColumn("Tenure (years)", format="%.1f"),
-    },
-)
-audited_download(
-    "Download watch list (CSV)",
-    watch_table,
-    f"watch_list_{as_of:%Y-%m-%d}.csv",
-    "retention watch list",
-    key="watch_download",
-    filters={"as_of": as_of, "units": unit_choice, "min_index": min_index, "top": top_n},
-)
+@st.fragment
+def watch_list_section(view: RetentionView, as_of: pd.Timestamp) -> None:
+    """Filters, table and download of the watch list; a filter change reruns only this part of the page."""
+    st.subheader("Watch list")
+    left, middle, right = st.columns(3)
+    unit_choice = left.multiselect("Units", sorted(view.people["unit"].dropna().unique()), key="watch_units")
+    min_index = middle.slider("Minimum burnout index", 0, 100, 0, key="watch_min_index")
+    top_n = right.number_input("Show top", min_value=5, max_value=1000, value=25, step=5, key="watch_top")
+    filters = {"as_of": as_of.date(), "units": unit_choice, "min_index": min_index, "top": top_n}
+    record_filters("Retention risk: watch list", **filters)
+    watch_table = view.watch_list(unit_choice, min_index, int(top_n))
+    st.dataframe(
+        watch_table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "burnout_index": st.column_config.ProgressColumn(
+                "Burnout index", min_value=0, max_value=100, format="%.0f"
+            ),
+            "exit_percent_horizon": st.column_config.NumberColumn(
+                f"Chance of leaving within {view.horizon_months} months (%)", format="%.1f%%"
+            ),
+            "overtime_hours_per_week_4w": st.column_config.NumberColumn("Overtime h/week (4 wk)", format="%.1f"),
+            "tenure_years": st.column_config.NumberColumn("Tenure (years)", format="%.1f"),
+        },
+    )
+    audited_download(
+        "Download watch list (CSV)",
+        watch_table,
+        f"watch_list_{as_of:%Y-%m-%d}.csv",
+        "retention watch list",
+        key="watch_download",
+        filters=filters,
+    )
+
 
 # -- what-if -------------------------------------------------------------------------------------------------------
-st.subheader("What if…")
-units = sorted(people["unit"].dropna().unique())
-with st.form("whatif"):
-    c1, c2, c3, c4 = st.columns(4)
-    unit = c1.selectbox("Unit", units, key="whatif_unit")
-    cap_on = c2.checkbox("Cap overtime", key="whatif_cap_on")
-    cap = c2.number_input("at hours/week", min_value=0.0, max_value=40.0, value=4.0, step=1.0, key="whatif_cap")
-    no_qr = c3.checkbox("Remove quick returns", key="whatif_qr")
-    staffing = c4.slider("Raise staffing by %", 0, 50, 0, key="whatif_staffing")
-    submitted = st.form_submit_button("Run scenario")
-if submitted and unit:
-    result = view.what_if(
-        unit,
-        overtime_cap=cap if cap_on else None,
-        remove_quick_returns=no_qr,
-        staffing_increase_pct=float(staffing),
-    )
+@st.fragment
+def what_if_section(view: RetentionView, as_of: pd.Timestamp) -> None:
+    """The what-if form for one unit and its result; submitting it reruns only this part of the page."""
+    st.subheader("What if…")
+    units = sorted(view.people["unit"].dropna().unique())
+    with st.form("whatif"):
+        c1, c2, c3, c4 = st.columns(4)
+        unit = c1.selectbox("Unit", units, key="whatif_unit")
+        cap_on = c2.checkbox("Cap overtime", key="whatif_cap_on")
+        cap = c2.number_input("at hours/week", min_value=0.0, max_value=40.0, value=4.0, step=1.0, key="whatif_cap")
+        no_qr = c3.checkbox("Remove quick returns", key="whatif_qr")
+        staffing = c4.slider("Raise staffing by %", 0, 50, 0, key="whatif_staffing")
+        submitted = st.form_submit_button("Run scenario")
+    if not (submitted and unit):
+        return
+    scenario = {
+        "overtime_cap": cap if cap_on else None,
+        "remove_quick_returns": no_qr,
+        "staffing_increase_pct": float(staffing),
+    }
+    record_filters("Retention risk: what-if", as_of=as_of.date(), unit=unit, **scenario)
+    result = view.what_if(unit, **scenario)
     r1, r2 = st.columns(2)
     r1.metric(
         f"Mean burnout index, {md_escape(unit)} ({result.employees} people)",
@@ -136,9 +149,9 @@ if submitted and unit:
         f"{result.burnout_change:+.1f}",
         delta_color="inverse",
     )
-    if model is not None:
+    if view.model is not None:
         r2.metric(
-            f"Expected voluntary exits, next {horizon} months",
+            f"Expected voluntary exits, next {view.horizon_months} months",
             f"{result.expected_exits_after:.1f}",
             f"{result.exits_change:+.2f}",
             delta_color="inverse",
@@ -147,6 +160,10 @@ if submitted and unit:
         st.info(note)
     for assumption in result.assumptions or ("No lever chosen: the scenario equals today.",):
         st.caption(f"Assumption: {assumption}")
+
+
+watch_list_section(view, as_of)
+what_if_section(view, as_of)
 
 # -- model evaluation ----------------------------------------------------------------------------------------------
 st.subheader("How good is the attrition model?")

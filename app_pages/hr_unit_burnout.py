@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components import risk_charts
-from components.risk_cache import cache_scope, data_end, unit_summary_for, unit_trend_for
+from components.risk_cache import data_end, unit_summary_for, unit_trend_for
 from components.session import current_access
 from retention.attrition.dataset import monthly_as_of_dates
 from retention.burnout import DRIVER_COLUMNS, driver_label
@@ -27,9 +27,7 @@ st.caption(
     "people are suppressed (and one more where needed so totals cannot reveal them). Individual scores are "
     "visible to HR only. Definitions and sources: docs/risk_model.md."
 )
-scope = cache_scope(da)
-version = da.data_version()
-end = data_end(da, scope, version)
+end = data_end(da)
 if end is None:
     st.warning("No employees or timecards are loaded yet.")
     st.stop()
@@ -40,10 +38,10 @@ as_of = pd.Timestamp(
 
 with st.status("Computing unit burnout…", expanded=False) as status:
     bar = st.progress(0.0, text="Unit aggregates")
-    summary = unit_summary_for(da, scope, version, as_of)
+    summary = unit_summary_for(da, as_of)
     bar.progress(0.4, text="Monthly trend")
     months = tuple(monthly_as_of_dates(as_of - pd.DateOffset(months=TREND_MONTHS - 1), as_of))
-    trend = unit_trend_for(da, scope, version, months)
+    trend = unit_trend_for(da, months)
     bar.progress(1.0, text="Done")
     status.update(label="Unit burnout ready", state="complete")
 

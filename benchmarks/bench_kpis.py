@@ -59,12 +59,12 @@ def board_report(scale: float, repeat: int) -> None:
     """Seconds to build the executive's board report through the data-access layer, per granularity."""
     import streamlit as st
 
-    from access.bootstrap import load_sample_hospital
     from access.data_access import DataAccess, UserContext
     from analytics.board_report import board_report_xlsx
     from analytics.reference_benchmarks import load_benchmarks
     from benchmarks.fresh_store import fresh_store
     from components.kpi_tiles import load_kpis
+    from sample_data.bootstrap import load_sample_hospital
 
     engine = fresh_store("bench_board_report")
     load_sample_hospital(engine, scale=scale)

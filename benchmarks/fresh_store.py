@@ -7,8 +7,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from access.bootstrap import open_store
 from data_loaders import migrate
+from data_loaders.store import create_store
 from data_loaders.store_tables import metadata
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -23,11 +23,11 @@ def fresh_store(name: str, url: str | None = None) -> Engine:
         path = OUT / f"{name}.sqlite"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return open_store(f"sqlite:///{path}")
+        return create_store(f"sqlite:///{path}")
     scratch = sa.create_engine(url)
     metadata.drop_all(scratch)
     with scratch.begin() as conn:
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
     migrate.upgrade(scratch)
     scratch.dispose()
-    return open_store(url)
+    return create_store(url)

@@ -22,8 +22,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from access import audit
-from access.bootstrap import open_store
 from access.data_access import DataAccess, UserContext
+from data_loaders.store import StoreError, create_store
 from forecasting.plan_export import build_unit_plan, plan_workbook, schedule_statement
 from forecasting.staffing import SERVICE_LEVELS
 
@@ -49,12 +49,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command; returns the process exit code (0 ok, 2 unknown unit or no census)."""
+    """Run the command; returns the process exit code: 0 ok; 2 unknown unit, no census, or a store that cannot be
+    opened or is not migrated (the message on stderr says what to do)."""
     args = parse_args(argv)
     if args.horizon < 1:
         print("--horizon must be at least 1 day.", file=sys.stderr)
         return 2
-    engine = open_store(args.store)
+    try:
+        engine = create_store(args.store)
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     da = DataAccess(engine, UserContext(_actor(), "admin"), audit=functools.partial(audit.record, engine))
     units = da.table("units")
     row = units[units["unit_id"] == args.unit]

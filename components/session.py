@@ -26,10 +26,10 @@ from streamlit.logger import get_logger
 
 from access import audit, auth, oidc
 from access.auth import Account, Administration
-from access.bootstrap import load_sample_hospital, open_store, sample_end, sample_scale, should_bootstrap_sample
 from access.data_access import AccessDenied, DataAccess
 from components.text import md_escape
-from data_loaders.store import is_empty
+from data_loaders.store import StoreError, create_store, is_empty
+from sample_data.bootstrap import load_sample_hospital, sample_end, sample_scale, should_bootstrap_sample
 
 SESSION_TIMEOUT_MINUTES = 30
 """Default inactivity time-out. HIPAA §164.312(a)(2)(iii) asks for automatic logoff; 15-30 minutes is the usual
@@ -43,8 +43,15 @@ IDLE_CHECK_SECONDS = 10
 
 @st.cache_resource(show_spinner=False)
 def get_engine() -> Engine:
-    """The store's engine, opened once per server process (tables created if missing)."""
-    return open_store()
+    """The store's engine, opened once per server process (the embedded store migrated, a server store checked).
+
+    A store that cannot be opened or is not migrated (:class:`data_loaders.store.StoreError`) stops the page with
+    the error's sentence, which names the command to run; nothing is cached then, so the next run tries again."""
+    try:
+        return create_store()
+    except StoreError as error:
+        st.error(md_escape(error))
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
@@ -68,6 +75,7 @@ def ensure_sample_loaded() -> None:
 
             try:
                 rows = load_sample_hospital(engine, scale=sample_scale(), end=sample_end(), progress=progress)
+                auth.create_sample_demo_accounts(engine)
             except Exception as error:  # a bug in the generator must read as a message, not a traceback
                 status.update(label="The sample hospital could not be loaded", state="error", expanded=True)
                 st.error(

@@ -39,6 +39,17 @@ class StaffingStandard:
     hppd: float | None = None
     rn_share: float | None = None
 
+    def __post_init__(self) -> None:
+        """Refuse a rule that cannot staff a unit (it would divide by zero or give negative staff later)."""
+        if not self.patients_per_rn > 0:
+            raise ValueError(f"patients_per_rn must be above 0 (got {self.patients_per_rn}).")
+        if self.patients_per_cna is not None and not self.patients_per_cna > 0:
+            raise ValueError(f"patients_per_cna must be above 0, or None for no CNAs (got {self.patients_per_cna}).")
+        if self.hppd is not None and not self.hppd > 0:
+            raise ValueError(f"hppd must be above 0, or None to staff by the ratios (got {self.hppd}).")
+        if self.rn_share is not None and not 0 < self.rn_share <= 1:
+            raise ValueError(f"rn_share must be above 0 and at most 1 (got {self.rn_share}).")
+
     def implied_hppd(self) -> float:
         """Nursing hours per patient day implied by the ratios (24 h / patients per nurse, RN + CNA)."""
         cna = 24 / self.patients_per_cna if self.patients_per_cna else 0.0
@@ -49,7 +60,9 @@ class StaffingStandard:
         return (24 / self.patients_per_rn) / self.implied_hppd()
 
     def with_overrides(self, **changes: float | None) -> StaffingStandard:
-        """Copy with some fields changed (e.g. ``patients_per_rn=4`` for a unit's own policy)."""
+        """Copy with some fields changed (e.g. ``patients_per_rn=4`` for a unit's own policy); the default itself is
+        not changed. Raises ``ValueError`` for a value that cannot staff a unit (see the class) and ``TypeError`` for
+        a field the rule does not have."""
         return replace(self, **changes)
 
 

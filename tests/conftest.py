@@ -15,11 +15,14 @@ def sample_engine(tmp_path_factory):
 
     Scale 0.05 is about 190 people at a time; census is two years hourly at any scale.
     """
-    from access.bootstrap import load_sample_hospital, open_store
+    from access.auth import create_demo_accounts
+    from data_loaders.store import create_store
+    from sample_data.bootstrap import load_sample_hospital
 
     path = tmp_path_factory.mktemp("sample_store") / "store.sqlite"
-    engine = open_store(f"sqlite:///{path}")
+    engine = create_store(f"sqlite:///{path}")
     load_sample_hospital(engine, scale=SAMPLE_TEST_SCALE)
+    create_demo_accounts(engine)
     return engine
 
 

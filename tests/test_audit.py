@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from access import audit, auth
 from access.auth import Administration
-from access.bootstrap import open_store
 from access.data_access import AccessDenied, DataAccess, UserContext
 from components import session
 from components.downloads import prepare_export
+from data_loaders.store import create_store
 from tests.test_auth_session import APP, _sign_in
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -70,7 +70,7 @@ def test_audit_module_offers_only_append_and_search():
 
 @pytest.fixture
 def engine(tmp_path):
-    return open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    return create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
 
 
 def test_embedded_store_refuses_update_and_delete_of_entries(engine):

@@ -6,12 +6,12 @@ import pytest
 import sqlalchemy as sa
 
 from access import audit, auth
-from access.bootstrap import open_store
+from data_loaders.store import create_store
 
 
 @pytest.fixture
 def engine(tmp_path):
-    return open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    return create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
 
 
 def test_password_is_stored_as_argon2_hash_and_verifies(engine):

@@ -6,13 +6,13 @@ import pytest
 
 from access import audit, auth
 from access.auth import Administration
-from access.bootstrap import open_store
 from access.data_access import UserContext
+from data_loaders.store import create_store
 
 
 @pytest.fixture
 def admin(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     auth.add_user(engine, "boss", "admin", password=None)
     return Administration(engine, UserContext("boss", "admin")), engine
 

@@ -10,16 +10,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access import audit, auth
-from access.bootstrap import open_store
 from access.data_access import DataAccess, UserContext
 from components import session
 from data_loaders.settings import DEFAULT_STORE_PATH, PROJECT_DIR
+from data_loaders.store import create_store
 from tests.test_auth_session import APP
 
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     auth.create_demo_accounts(engine)
     return engine
 
@@ -171,7 +171,7 @@ def test_first_run_form_needs_the_servers_setup_code_and_a_real_password(engine,
 
 
 def test_no_first_run_form_on_a_store_that_has_an_administrator(tmp_path, app_on):
-    engine = open_store(f"sqlite:///{tmp_path / 'real.sqlite'}")
+    engine = create_store(f"sqlite:///{tmp_path / 'real.sqlite'}")
     auth.add_user(engine, "boss@example.org", "admin", password=None)
     at = app_on(engine)
     assert not any(b.label == "Create administrator" for b in at.button)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from access import audit, auth, oidc
-from access.bootstrap import open_store
+from data_loaders.store import create_store
 
 HOSPITAL = "https://login.example-hospital.org/realms/staff"
 OTHER = "https://login.microsoftonline.com/attacker-tenant/v2.0"
@@ -20,7 +20,7 @@ def _token(email: str | None, sub: str, iss: str = HOSPITAL, verified: object = 
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     auth.add_user(engine, "Ann.Lee@Example.org", "dept_head", password=None, units=("ICU",))
     auth.add_user(engine, "bob@example.org", "executive", password=None)
     auth.create_demo_accounts(engine)

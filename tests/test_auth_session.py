@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access import audit, auth
-from access.bootstrap import open_store
 from components import session
+from data_loaders.store import create_store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 AUTH_SECRETS = {
@@ -28,7 +28,7 @@ ANN = {"iss": "https://kc.example.org/realms/staff", "sub": "kc-1", "email": "an
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('session') / 'store.sqlite'}"
-    engine = open_store(url)
+    engine = create_store(url)
     auth.create_demo_accounts(engine)
     auth.add_user(engine, "ann@example.org", "dept_head", password=None, units=("ICU",))
     return url, engine

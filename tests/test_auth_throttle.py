@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from access import audit, auth
-from access.bootstrap import open_store
 from access.password_sign_in import SignInThrottled, sign_in_with_password
 from access.sign_in_throttle import ACCOUNT_FREE_FAILURES, CLIENT_FREE_FAILURES
+from data_loaders.store import create_store
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)
 RIGHT = "a long enough secret"
@@ -19,7 +19,7 @@ RIGHT = "a long enough secret"
 @pytest.fixture
 def store(tmp_path):
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    engine = open_store(url)
+    engine = create_store(url)
     auth.add_user(engine, "hr", "hr_officer", password=RIGHT)
     return url, engine
 
@@ -74,7 +74,7 @@ def test_throttling_survives_a_restart_of_the_app(store):
     _fail(engine, "hr", ACCOUNT_FREE_FAILURES)
     engine.dispose()
     with pytest.raises(SignInThrottled):
-        sign_in_with_password(open_store(url), "hr", RIGHT, client="10.0.0.9", now=T0 + timedelta(seconds=10))
+        sign_in_with_password(create_store(url), "hr", RIGHT, client="10.0.0.9", now=T0 + timedelta(seconds=10))
 
 
 def test_typed_unknown_username_never_reaches_the_audit_trail(store):

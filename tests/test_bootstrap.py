@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from access.bootstrap import sample_end, should_bootstrap_sample
+from sample_data.bootstrap import sample_end, should_bootstrap_sample
 
 
 def test_sample_history_ends_yesterday_in_the_hospital_time_zone(monkeypatch):
@@ -32,14 +32,38 @@ def test_sample_is_bootstrapped_only_into_the_default_store_unless_asked(monkeyp
 
 
 def test_first_start_loads_a_sample_ending_yesterday(tmp_path, monkeypatch):
-    from access.auth import list_accounts
-    from access.bootstrap import load_sample_hospital, open_store
-    from data_loaders.store import read_table
+    from data_loaders.store import create_store, read_table
+    from sample_data.bootstrap import load_sample_hospital
 
     monkeypatch.delenv("HOSPITAL_SAMPLE_END", raising=False)
-    engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     rows = load_sample_hospital(engine, scale=0.05, end=sample_end())
     assert rows > 100_000
     census = read_table(engine, "census", units=["ICU"])
     assert census["timestamp"].max().date() == sample_end()
+
+
+def test_loading_the_sample_makes_no_accounts_and_is_recorded_as_the_sample(tmp_path):
+    """Sample generation and loading live in ``sample_data``; accounts are ``access``'s business, so loading the
+    sample creates none, and its import reads as the bundled sample (it does not retire demo accounts)."""
+    from access.auth import is_sample_import, list_accounts
+    from data_loaders.store import create_store, import_history
+    from sample_data.bootstrap import SAMPLE_IMPORTER, load_sample_hospital
+
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    load_sample_hospital(engine, scale=0.02, end=date(2026, 3, 1))
+    assert list_accounts(engine) == []
+    history = import_history(engine)
+    assert set(history["username"]) == {SAMPLE_IMPORTER}
+    assert is_sample_import(SAMPLE_IMPORTER, str(history["sha256"].iloc[0]))
+
+
+def test_demo_accounts_follow_the_sample_unless_switched_off(tmp_path):
+    from access.auth import create_sample_demo_accounts, list_accounts
+    from data_loaders.store import create_store
+
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    assert not create_sample_demo_accounts(engine, {"HOSPITAL_DEMO_ACCOUNTS": "0"})
+    assert list_accounts(engine) == []
+    assert create_sample_demo_accounts(engine, {})
     assert {a.role for a in list_accounts(engine) if a.demo} == {"admin", "hr_officer", "dept_head", "executive"}

@@ -10,16 +10,16 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from access import audit, auth
-from access.bootstrap import open_store
 from components import session
 from data_loaders.sources import SOURCES_FILE_VARIABLE
+from data_loaders.store import create_store
 from tests.scratch_sources import scratch_source
 from tests.test_auth_session import APP
 
 
 @pytest.fixture
 def store(tmp_path, monkeypatch):
-    engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     auth.create_demo_accounts(engine)
     monkeypatch.setenv("HOSPITAL_STORE_URL", str(engine.url))
     monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")

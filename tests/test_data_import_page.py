@@ -8,9 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access import auth
-from access.bootstrap import open_store
 from components import session
 from data_loaders import store
+from data_loaders.store import create_store
 from tests.test_auth_session import APP
 
 UNITS_CSV = b"Unit ID;Unit Name;Unit Type\nICU;Intensive care;ICU\nED;Emergency;ED\n"
@@ -25,7 +25,7 @@ STAFF_CSV = (
 
 @pytest.fixture
 def page(tmp_path, monkeypatch):
-    engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     auth.add_user(engine, "hr.officer", "hr_officer", password=None)  # real data: not a demo account
     monkeypatch.setenv("HOSPITAL_STORE_URL", str(engine.url))
     monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")

@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from access import audit, auth
-from access.bootstrap import open_store
 from components import session
 from components.downloads import prepare_export
+from data_loaders.store import create_store
 from tests.test_auth_session import APP
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ HOSTILE = pd.DataFrame({"username": ['=HYPERLINK("http://evil","x")', "ann"], "r
 
 @pytest.fixture
 def engine(tmp_path):
-    return open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    return create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
 
 
 def _exports(engine) -> list[dict]:

@@ -21,11 +21,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access import auth
-from access.bootstrap import open_store
 from components import session
 from data_loaders import load_file
 from data_loaders.export import to_safe_csv, to_safe_xlsx
 from data_loaders.settings import max_upload_mb
+from data_loaders.store import create_store
 from tests.bad_files import rewrite_member, xlsx_bytes
 from tests.test_auth_session import APP
 
@@ -197,7 +197,7 @@ def test_no_page_renders_through_unsafe_html():
 @pytest.fixture
 def import_page(tmp_path, monkeypatch):
     """The data import page as an HR officer, on an empty store."""
-    engine = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    engine = create_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     auth.add_user(engine, "hr.officer", "hr_officer", password=None)  # real data: not a demo account
     monkeypatch.setenv("HOSPITAL_STORE_URL", str(engine.url))
     monkeypatch.setenv("HOSPITAL_BOOTSTRAP_SAMPLE", "0")

@@ -14,8 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access.auth import Account
-from access.bootstrap import open_store
-from data_loaders.store import import_tables
+from data_loaders.store import create_store, import_tables
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 UNITS = ["ICU", "ED", "MS3", "MS4", "TELE", "ONC"]
@@ -147,7 +146,7 @@ def _hospital(seed: int = 3) -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def store_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('kpi_pages') / 'store.sqlite'}"
-    engine = open_store(url)
+    engine = create_store(url)
     import_tables(engine, _hospital(), file_name="kpi page test hospital", sha256="0" * 64, username="test")
     engine.dispose()
     return url
@@ -256,7 +255,7 @@ def test_sensitive_kpis_reach_executives_only_as_suppressed_aggregates(store_url
     from components.kpi_tiles import load_kpis
 
     st.cache_data.clear()
-    engine = open_store(store_url)
+    engine = create_store(store_url)
     da = DataAccess(engine, UserContext("exec", "executive"))
     frame = load_kpis(da, ["absence_rate", "enps", "pulse_average", "headcount"], "M", True)
     sensitive = frame.loc[frame["kpi"].isin(["absence_rate", "enps", "pulse_average"])]
@@ -283,8 +282,8 @@ def test_board_report_export_is_audited_with_the_view_and_units_it_shows(store_u
     assert not app.exception, [e.message for e in app.exception]
     # The browser asks for the file the button offers; making it is what audits it (components.downloads).
     report = next(e for e in reversed(made) if e.what == "board report")
-    report.produce(open_store(store_url), ACCOUNTS["executive"].username)
-    exports = search(open_store(store_url), action="export", text="board report")
+    report.produce(create_store(store_url), ACCOUNTS["executive"].username)
+    exports = search(create_store(store_url), action="export", text="board report")
     assert len(exports) == 1
     filters = json.loads(exports.iloc[0]["details"])["filters"]
     assert filters["period"] == "Quarter" and str(filters["follow_mergers"]) == "False"

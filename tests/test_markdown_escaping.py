@@ -15,9 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from access import audit, auth
 from access.auth import Account
-from access.bootstrap import open_store
 from components import session
-from data_loaders.store import import_tables
+from data_loaders.store import create_store, import_tables
 from tests.test_auth_session import APP
 from tests.test_kpi_pages import _hospital
 
@@ -44,7 +43,7 @@ def _hostile_hospital() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def hostile_store(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'store.sqlite'}"
-    engine = open_store(url)
+    engine = create_store(url)
     import_tables(engine, _hostile_hospital(), file_name=f"{HOSTILE_NAME}.xlsx", sha256="1" * 64, username="test")
     auth.create_demo_accounts(engine)
     audit.record(engine, "**pwned**", "sign_in_failed", {"method": "password"})

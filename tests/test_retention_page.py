@@ -205,3 +205,70 @@ def test_unit_burnout_page_shows_only_aggregates_to_executives(page):
     table = at.dataframe[0].value.set_index("unit")
     assert "employee_id" not in table.columns
     assert table.loc["ED", "suppressed"]
+
+
+def _active_in(unit: str, as_of: pd.Timestamp) -> int:
+    employees = _hospital()["employees"]
+    active = employees["termination_date"].isna() | (employees["termination_date"] > as_of)
+    return int(((employees["unit"] == unit) & active & (employees["hire_date"] <= as_of)).sum())
+
+
+def _page_views(store_url: str, page_name: str) -> list[dict]:
+    import json
+
+    from access import audit
+
+    trail = audit.search(store.create_store(store_url), action="page_view")
+    views = [json.loads(d) for d in trail["details"]]
+    return [v["filters"] for v in views if v["page"] == page_name]  # newest first
+
+
+def test_what_if_form_shows_the_units_people_and_capping_overtime_lowers_burnout(page, store_url):
+    """Finding 7: the what-if form was untested. Submit a scenario for ICU: the metrics name ICU's people count;
+    capping overtime at 0 h/week (ICU's heavy rosters run about 50 h/week) lowers its mean burnout index."""
+    at = page("app_pages/hr_retention.py", "hr_officer")
+    assert not at.exception
+    as_of = pd.Timestamp(at.date_input(key="risk_as_of").value)
+    at.selectbox(key="whatif_unit").select("ICU")
+    at.checkbox(key="whatif_cap_on").check()
+    at.number_input(key="whatif_cap").set_value(0.0)
+    next(b for b in at.button if b.label == "Run scenario").click()
+    at.run()
+    assert not at.exception
+    [burnout] = [m for m in at.metric if m.label.startswith("Mean burnout index, ICU")]
+    assert f"({_active_in('ICU', as_of)} people)" in burnout.label
+    assert float(burnout.delta) < 0
+    assert any(m.label.startswith("Expected voluntary exits") for m in at.metric if m is not burnout)
+    assert _page_views(store_url, "Retention risk: what-if")[0] == {
+        "as_of": str(as_of.date()),
+        "unit": "ICU",
+        "overtime_cap": "0.0",
+        "remove_quick_returns": "False",
+        "staffing_increase_pct": "0.0",
+    }
+
+
+def test_watch_list_filters_are_recorded(page, store_url):
+    at = page("app_pages/hr_retention.py", "hr_officer")
+    at.multiselect(key="watch_units").select("MS")
+    at.slider(key="watch_min_index").set_value(10)
+    at.run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["unit"]) <= {"MS"}
+    newest = _page_views(store_url, "Retention risk: watch list")[0]
+    assert newest["units"] == ["MS"] and newest["min_index"] == "10" and newest["top"] == "25"
+
+
+def test_watch_list_and_what_if_rerun_alone_as_fragments():
+    """Finding 6: a watch-list filter or a what-if submission reran the whole page (and its scoring). Each lives in
+    a function decorated with ``st.fragment`` that holds its widgets."""
+    import ast
+
+    tree = ast.parse((ROOT / "app_pages" / "hr_retention.py").read_text())
+    fragments = {
+        node.name: ast.unparse(node)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and any(ast.unparse(d) == "st.fragment" for d in node.decorator_list)
+    }
+    assert any("'watch_units'" in body and "'watch_download'" in body for body in fragments.values())
+    assert any("st.form('whatif')" in body and "what_if(" in body for body in fragments.values())

@@ -243,3 +243,29 @@ def test_daily_forecast_spreads_to_24_hours_a_day():
     hourly = hourly_from_daily(daily)
     assert len(hourly) == 48
     assert hourly["mean"].iloc[30] == 7
+
+
+def test_with_overrides_changes_only_the_named_fields_and_keeps_the_default():
+    icu = standard_for("ICU")
+    policy = icu.with_overrides(patients_per_rn=1, patients_per_cna=None)
+    assert (policy.patients_per_rn, policy.patients_per_cna, policy.hppd) == (1, None, None)
+    assert policy.rn_source == icu.rn_source and policy.unit_type == "ICU"
+    assert policy.implied_hppd() == 24.0  # 24 h / 1 patient, no CNAs
+    assert (icu.patients_per_rn, icu.patients_per_cna) == (2, 8)  # the shared default is not changed
+    assert DEFAULT_STANDARDS["ICU"] is icu
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"patients_per_rn": 0}, {"patients_per_rn": -2}, {"patients_per_cna": 0}, {"hppd": -1}, {"rn_share": 1.5}],
+)
+def test_with_overrides_refuses_a_rule_that_cannot_staff_a_unit(changes):
+    """0 patients per RN would divide by zero deep inside the plan; the page shows this sentence instead."""
+    [field] = changes
+    with pytest.raises(ValueError, match=field):
+        standard_for("med_surg").with_overrides(**changes)
+
+
+def test_with_overrides_names_an_unknown_field():
+    with pytest.raises(TypeError, match="patients_per_lpn"):
+        standard_for("ICU").with_overrides(patients_per_lpn=3)

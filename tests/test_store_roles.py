@@ -228,9 +228,8 @@ def test_an_old_store_is_upgraded_without_losing_rows(deployment):
     old.dispose()
 
 
+@pytest.mark.parametrize("deployment", ["postgresql"], indirect=True)  # MariaDB has no table owners
 def test_migrate_refuses_an_app_role_that_owns_store_tables(deployment):
-    if deployment.dialect != "postgresql":
-        pytest.skip("MariaDB has no table owners")
     admin = sa.create_engine(deployment.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:  # the old set-up: the app's role created, so owns, the tables
         conn.execute(sa.text(f"GRANT CREATE ON SCHEMA public TO {deployment.app_role}"))
@@ -249,9 +248,8 @@ def test_migrate_refuses_an_app_role_that_owns_store_tables(deployment):
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize("deployment", ["mariadb"], indirect=True)  # PostgreSQL has no database-wide privileges
 def test_migrate_takes_away_database_wide_rights_of_the_app_account(deployment):
-    if deployment.dialect != "mariadb":
-        pytest.skip("PostgreSQL has no database-wide table privileges")
     admin = sa.create_engine(deployment.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:  # the old set-up: every privilege on the database
         database, app = deployment.admin_url.database, deployment.app_role

@@ -12,10 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access.auth import Account
-from access.bootstrap import open_store
 from components import session
 from data_loaders.load import load_frames
-from data_loaders.store import import_tables
+from data_loaders.store import create_store, import_tables
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "unit_forecast.py")
 
@@ -58,7 +57,7 @@ def _tiny_hospital() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def store_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('unit_pages') / 'store.sqlite'}"
-    engine = open_store(url)
+    engine = create_store(url)
     result = load_frames(_tiny_hospital(), today=pd.Timestamp("2026-03-01").date())
     errors = result.problems[result.problems["severity"] == "error"]
     assert errors.empty, errors.to_string()
@@ -120,3 +119,29 @@ def test_unit_without_census_shows_a_clear_error_not_a_crash(page):
     at.selectbox(key="uf_unit").select("ED").run()
     assert not at.exception
     assert any("No census values recorded" in str(e.value) for e in at.error)
+
+
+def _weekly_rn_hours(at: AppTest) -> float:
+    """RN-hours a week the recommended pattern pays (the "Recommended shift pattern" sentence)."""
+    [hours] = [
+        float(m.group(1).replace(",", ""))
+        for e in at.markdown
+        if (m := re.search(r"the recommended mix takes \*\*([\d,.]+)\*\*", str(e.value))) and "RN-hours" in str(e.value)
+    ]
+    return hours
+
+
+def test_patients_per_rn_override_changes_the_staff_needed(page):
+    """Finding 7: staffing-rule overrides were untested. ICU's Title 22 ratio is 2 patients per RN; a unit policy
+    of 1 patient per RN needs more RN hours, 4 per RN fewer, and the plan says which ratio it used."""
+    at = _run_as(page, "dept_head", ("ICU",))
+    assert not at.exception
+    assert at.number_input(key="uf_rn_ICU").value == 2.0
+    title_22 = _weekly_rn_hours(at)
+    at.number_input(key="uf_rn_ICU").set_value(1.0).run()
+    assert not at.exception
+    assert "1 patients per RN" in _texts(at)
+    one_to_one = _weekly_rn_hours(at)
+    at.number_input(key="uf_rn_ICU").set_value(4.0).run()
+    one_to_four = _weekly_rn_hours(at)
+    assert one_to_four < title_22 < one_to_one

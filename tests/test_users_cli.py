@@ -9,7 +9,7 @@ import pytest
 
 from access import audit, auth
 from access.__main__ import main
-from access.bootstrap import open_store
+from data_loaders.store import create_store
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_add_user_prompts_for_password_and_audits_user_added(store_url, monkeypa
         main(["--store-url", store_url, "add-user", "--username", "n.head", "--role", "dept_head", "--units", "ICU,ED"])
         == 0
     )
-    engine = open_store(store_url)
+    engine = create_store(store_url)
     account = auth.authenticate(engine, "n.head", "a long enough secret")
     assert account is not None and account.units == frozenset({"ED", "ICU"})
     entry = audit.search(engine, action="user_added").iloc[0]
@@ -39,7 +39,7 @@ def test_add_user_refuses_mismatched_passwords_without_creating_anyone(store_url
     _passwords(monkeypatch, "a long enough secret", "another long secret")
     assert main(["--store-url", store_url, "add-user", "--username", "x", "--role", "executive"]) == 2
     assert "differ" in capsys.readouterr().err
-    assert auth.get_account(open_store(store_url), "x") is None
+    assert auth.get_account(create_store(store_url), "x") is None
 
 
 def test_oidc_user_has_no_password_and_cannot_use_the_form(store_url, monkeypatch):
@@ -48,14 +48,14 @@ def test_oidc_user_has_no_password_and_cannot_use_the_form(store_url, monkeypatc
         main(["--store-url", store_url, "add-user", "--username", "ann@example.org", "--role", "hr_officer", "--oidc"])
         == 0
     )
-    engine = open_store(store_url)
+    engine = create_store(store_url)
     account = auth.get_account(engine, "ann@example.org")
     assert account is not None and not account.has_password
     assert auth.authenticate(engine, "ann@example.org", "") is None
 
 
 def test_disable_and_enable_are_audited_as_user_changed(store_url, monkeypatch, capsys):
-    engine = open_store(store_url)
+    engine = create_store(store_url)
     auth.add_user(engine, "exec", "executive", password="a long enough secret")
     assert main(["--store-url", store_url, "disable-user", "--username", "exec"]) == 0
     assert auth.authenticate(engine, "exec", "a long enough secret") is None
@@ -66,7 +66,7 @@ def test_disable_and_enable_are_audited_as_user_changed(store_url, monkeypatch, 
 
 
 def test_set_role_records_old_and_new_role(store_url):
-    engine = open_store(store_url)
+    engine = create_store(store_url)
     auth.add_user(engine, "hr", "hr_officer", password="a long enough secret")
     assert (
         main(["--store-url", store_url, "set-role", "--username", "hr", "--role", "dept_head", "--units", "ICU"]) == 0
@@ -83,7 +83,7 @@ def test_unknown_user_is_a_clear_error(store_url, capsys):
 
 
 def test_list_users_runs_as_a_module_and_labels_demo_accounts(store_url):
-    auth.create_demo_accounts(open_store(store_url))
+    auth.create_demo_accounts(create_store(store_url))
     out = subprocess.run(
         [sys.executable, "-m", "access", "--store-url", store_url, "list-users"],
         capture_output=True,
@@ -97,11 +97,11 @@ def test_add_user_refuses_a_common_password(store_url, monkeypatch, capsys):
     _passwords(monkeypatch, "aaaaaaaaaaaa", "aaaaaaaaaaaa")
     assert main(["--store-url", store_url, "add-user", "--username", "x", "--role", "executive"]) == 2
     assert "too easy to guess" in capsys.readouterr().err
-    assert auth.get_account(open_store(store_url), "x") is None
+    assert auth.get_account(create_store(store_url), "x") is None
 
 
 def test_set_password_resets_an_account_and_is_audited(store_url, monkeypatch, capsys):
-    engine = open_store(store_url)
+    engine = create_store(store_url)
     auth.add_user(engine, "hr", "hr_officer", password="a long enough secret")
     _passwords(monkeypatch, "ICU nights are long", "ICU nights are long")
     assert main(["--store-url", store_url, "set-password", "--username", "hr"]) == 0
@@ -117,4 +117,4 @@ def test_add_user_can_pin_single_sign_on_to_one_issuer(store_url):
     issuer = "https://login.example-hospital.org/realms/staff"
     argv = ["--store-url", store_url, "add-user", "--username", "cy@example.org", "--role", "executive", "--oidc"]
     assert main([*argv, "--oidc-issuer", issuer]) == 0
-    assert auth.get_account(open_store(store_url), "cy@example.org").oidc_issuer == issuer
+    assert auth.get_account(create_store(store_url), "cy@example.org").oidc_issuer == issuer

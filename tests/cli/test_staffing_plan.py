@@ -14,10 +14,9 @@ import pandas as pd
 import pytest
 
 from access import audit
-from access.bootstrap import open_store
 from cli.staffing_plan import main
 from data_loaders.load import load_frames
-from data_loaders.store import import_tables
+from data_loaders.store import create_store, import_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +31,7 @@ def _census(unit: str = "ICU", weeks: int = 4) -> pd.DataFrame:
 @pytest.fixture
 def store_url(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    engine = open_store(url)
+    engine = create_store(url)
     frames = {
         "units": pd.DataFrame({"unit_id": ["ICU"], "name": ["ICU"], "unit_type": ["ICU"]}),
         "census": _census(),
@@ -42,7 +41,7 @@ def store_url(tmp_path) -> str:
 
 
 def _reads(url: str) -> pd.DataFrame:
-    trail = audit.search(open_store(url), action="read")
+    trail = audit.search(create_store(url), action="read")
     return trail.assign(table=[json.loads(d)["table"] for d in trail["details"]])
 
 

@@ -109,10 +109,13 @@ def app_server(tmp_path_factory) -> Iterator[AppServer]:
 
 def prepare_sample_store(path: Path) -> None:
     """Fill the SQLite store at ``path`` with the sample hospital at ``E2E_SAMPLE_SCALE`` and the demo accounts."""
-    from access.bootstrap import load_sample_hospital, open_store
+    from access.auth import create_demo_accounts
+    from data_loaders.store import create_store
+    from sample_data.bootstrap import load_sample_hospital
 
-    engine = open_store(f"sqlite:///{path}")
+    engine = create_store(f"sqlite:///{path}")
     load_sample_hospital(engine, scale=float(E2E_SCALE))
+    create_demo_accounts(engine)
     engine.dispose()
 
 

@@ -16,8 +16,8 @@ import werkzeug.serving
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from access import audit, auth
-from access.bootstrap import open_store
 from access.oidc import UNKNOWN_IDENTITY
+from data_loaders.store import create_store
 from tests.e2e import conftest
 from tests.e2e.conftest import AppServer, screenshot, wait_for_app_idle
 
@@ -69,7 +69,7 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(conftest, "_free_port", lambda: port)
         server = AppServer(workdir, env={"STREAMLIT_SECRETS_FILES": str(secrets_file)})
-    server.engine = open_store(f"sqlite:///{workdir / 'store.sqlite'}")
+    server.engine = create_store(f"sqlite:///{workdir / 'store.sqlite'}")
     auth.add_user(server.engine, REGISTERED, "dept_head", password=None, units=("ICU",), display_name="Ann Lee")
     yield server
     server.stop()

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from access import audit, auth
-from access.bootstrap import open_store
+from data_loaders.store import create_store
 from tests.e2e import conftest
 from tests.e2e.conftest import AppServer, screenshot, sign_in
 
@@ -26,7 +26,7 @@ def short_timeout_server(tmp_path_factory) -> Iterator[AppServer]:
     """The app on an empty store (no sample: nothing to wait for) with one account and a 24-second time-out."""
     conftest._require_chromium()
     workdir = tmp_path_factory.mktemp("timeout-app")
-    engine = open_store(f"sqlite:///{workdir / 'store.sqlite'}")
+    engine = create_store(f"sqlite:///{workdir / 'store.sqlite'}")
     auth.add_user(engine, "night.manager", "executive", password=PASSWORD)
     server = AppServer(
         workdir, env={"HOSPITAL_BOOTSTRAP_SAMPLE": "0", "HOSPITAL_SESSION_TIMEOUT_MINUTES": str(TIMEOUT_MINUTES)}
