@@ -56,7 +56,7 @@ _SUFFIX = {"%": "%", "people": "", "FTE": "", "points": "", "HPPD": " h", "of 5"
 
 
 def _opts(tables: Tables, follow_mergers: bool) -> dict:
-    return {"units": tables.get("units"), "follow_mergers": follow_mergers}
+    return {"scope": kpis.KpiScope(units=tables.get("units"), follow_mergers=follow_mergers)}
 
 
 def _empty_table(name: str) -> pd.DataFrame:
@@ -89,9 +89,7 @@ _COMPUTE: dict[str, Callable[[Tables, str, bool], pd.DataFrame]] = {
     "fte": lambda t, f, m: kpis.fte(_get(t, "employees"), f, **_opts(t, m)),
     "turnover_rate": lambda t, f, m: kpis.turnover_rate(_get(t, "employees"), f, **_opts(t, m)),
     "voluntary_turnover_rate": lambda t, f, m: kpis.voluntary_turnover_rate(_get(t, "employees"), f, **_opts(t, m)),
-    "first_year_turnover_rate": lambda t, f, m: kpis.first_year_turnover_rate(
-        _get(t, "employees"), f, follow_mergers=m, units=t.get("units")
-    ),
+    "first_year_turnover_rate": lambda t, f, m: kpis.first_year_turnover_rate(_get(t, "employees"), f, **_opts(t, m)),
     "vacancy_rate": lambda t, f, m: kpis.vacancy_rate(_get(t, "requisitions"), _get(t, "employees"), f, **_opts(t, m)),
     "time_to_fill": lambda t, f, m: kpis.time_to_fill(_get(t, "requisitions"), f, **_opts(t, m)),
     "overtime_share": lambda t, f, m: kpis.overtime_share(

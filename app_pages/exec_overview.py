@@ -93,7 +93,7 @@ else:
     latest = rows.dropna(subset=["value"])["period"].max()
     trend_tab, drivers_tab, table_tab = st.tabs(["Trend by unit", f"By unit and role ({latest:%Y-%m})", "Table"])
     with trend_tab:
-        bench = benchmark_for(benchmarks(), choice, "All")
+        bench = benchmark_for(benchmarks(), choice, TOTAL)
         trend_rows = rows if "system" not in rows or rows["system"].isna().all() else rows.iloc[0:0]
         st.plotly_chart(trend_figure(trend_rows, spec, bench), key="exec_trend")
     with drivers_tab:

@@ -46,10 +46,10 @@ tiles(frame, WORKFORCE_KPIS, freq)
 st.divider()
 choice = st.selectbox("Trend of", WORKFORCE_KPIS, format_func=lambda n: KPIS[n].label, key="hr_trend_kpi")
 role = st.segmented_control(
-    "Role", ["All", "RN", "LPN", "CNA"], default="All", required=True, key="hr_trend_role", width="content"
+    "Role", [TOTAL, "RN", "LPN", "CNA"], default=TOTAL, required=True, key="hr_trend_role", width="content"
 )
 st.plotly_chart(
-    trend_figure(frame, KPIS[choice], benchmark_for(benchmarks(), choice, role or "All"), role=role or "All"),
+    trend_figure(frame, KPIS[choice], benchmark_for(benchmarks(), choice, role or TOTAL), role=role or TOTAL),
     key="hr_trend",
 )
 

@@ -83,7 +83,7 @@ else:
     st.plotly_chart(pipeline_figure(flow), key="recruiting_pipeline")
 
 st.subheader("Time to fill")
-role = st.segmented_control("Role", ["RN", "All"], default="RN", required=True, key="recruiting_role")
+role = st.segmented_control("Role", ["RN", kpis.TOTAL], default="RN", required=True, key="recruiting_role")
 st.plotly_chart(
     trend_figure(frame, KPIS["time_to_fill"], benchmark_for(benchmarks(), "time_to_fill", role or "RN"), role=role),
     key="recruiting_ttf",

@@ -57,9 +57,7 @@ def _named_gaps(da: DataAccess, as_of: pd.Timestamp, follow_mergers: bool) -> pd
         tables["tech_rollouts"],
         tables["training"],
         tables["employees"],
-        as_of=as_of,
-        units=tables["units"],
-        follow_mergers=follow_mergers,
+        scope=kpis.KpiScope(as_of=as_of, units=tables["units"], follow_mergers=follow_mergers),
     )
 
 
@@ -70,9 +68,7 @@ def _gap_counts(da: DataAccess, as_of: pd.Timestamp, follow_mergers: bool) -> pd
             t["tech_rollouts"],
             t["training"],
             t["employees"],
-            as_of=as_of,
-            units=t["units"],
-            follow_mergers=follow_mergers,
+            scope=kpis.KpiScope(as_of=as_of, units=t["units"], follow_mergers=follow_mergers),
         ),
         tables=ROLLOUT_TABLES,
         value_columns=["not_ready"],

@@ -14,7 +14,7 @@ from components.text import plot_text
 
 @plot_text
 def trend_figure(
-    frame: pd.DataFrame, spec: KpiSpec, benchmark: Benchmark | None = None, role: str = "All"
+    frame: pd.DataFrame, spec: KpiSpec, benchmark: Benchmark | None = None, role: str = TOTAL
 ) -> go.Figure:
     """Line per unit (and the total, bold) of ``spec`` over the periods in ``frame``; benchmark as a dashed line."""
     rows = frame.loc[(frame["kpi"] == spec.name) & (frame["role"] == role)].dropna(subset=["value"])

@@ -171,7 +171,7 @@ def kpi_tile(frame: pd.DataFrame, spec: KpiSpec, freq: str) -> None:
     series = hospital_series(frame, spec)
     bench = benchmark_for(benchmarks(), spec.name, spec.benchmark_role)
     label = spec.label + (
-        f" ({spec.tile_role})" if spec.tile_role != "All" and spec.tile_role not in spec.label else ""
+        f" ({spec.tile_role})" if spec.tile_role != TOTAL and spec.tile_role not in spec.label else ""
     )
     shown = series.dropna(subset=["value"])
     if shown.empty:

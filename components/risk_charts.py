@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.text import plot_text
+from data_loaders.schema import TOTAL
 from retention.attrition import Evaluation
 from retention.burnout import BANDS, DRIVER_COLUMNS, driver_label
 
@@ -81,13 +82,13 @@ def unit_driver_heatmap(summary: pd.DataFrame) -> go.Figure:
 
 @plot_text
 def burnout_trend(trend: pd.DataFrame) -> go.Figure:
-    """Monthly mean burnout index per unit (lines); the hospital-wide ``All`` line is dashed.
+    """Monthly mean burnout index per unit (lines); the line of all units (unit ``TOTAL``) is dashed.
 
     ``trend``: :func:`components.risk_views.unit_burnout_trend` output (suppressed points are gaps).
     """
     fig = go.Figure()
     for unit, rows in trend.sort_values("period").groupby("unit", sort=True):
-        is_all = unit == "All"
+        is_all = unit == TOTAL
         fig.add_trace(
             go.Scatter(
                 x=rows["period"],

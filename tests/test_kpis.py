@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -17,7 +18,7 @@ from tests.real_data import real_file
 
 NY = "America/New_York"
 JAN, FEB = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")
-WINDOW = {"start": "2025-01-01", "end": "2025-02-28"}
+WINDOW = kpis.KpiScope(start="2025-01-01", end="2025-02-28")
 
 
 def _d(value: str | None) -> pd.Timestamp:
@@ -66,7 +67,7 @@ def _value(frame: pd.DataFrame, period: pd.Timestamp, unit: str = "All", role: s
 
 
 def test_kpi_frame_has_tidy_columns_and_dtypes(employees):
-    out = kpis.turnover_rate(employees, "M", **WINDOW)
+    out = kpis.turnover_rate(employees, "M", scope=WINDOW)
     assert list(out.columns) == kpis.KPI_COLUMNS
     assert out["period"].dtype == "datetime64[ns]"
     assert out["unit"].dtype == "string" and out["role"].dtype == "string"
@@ -83,7 +84,7 @@ def test_unknown_period_granularity_is_refused(employees):
 
 
 def test_headcount_counts_people_employed_on_the_last_day_excluding_agency(employees):
-    out = kpis.headcount(employees, "M", **WINDOW)
+    out = kpis.headcount(employees, "M", scope=WINDOW)
     assert _value(out, JAN, "A") == 3  # E1, E2 (last day 31 Jan), E3; E5 is agency
     assert _value(out, JAN, "A", "RN") == 2
     assert _value(out, JAN) == 4
@@ -92,7 +93,7 @@ def test_headcount_counts_people_employed_on_the_last_day_excluding_agency(emplo
 
 
 def test_fte_sums_contracted_fte(employees):
-    out = kpis.fte(employees, "M", **WINDOW)
+    out = kpis.fte(employees, "M", scope=WINDOW)
     assert _value(out, JAN, "A") == pytest.approx(2.5)
     assert _value(out, FEB) == pytest.approx(2.0)
 
@@ -101,7 +102,7 @@ def test_fte_sums_contracted_fte(employees):
 
 
 def test_turnover_is_separations_over_average_headcount_annualised(employees):
-    out = kpis.turnover_rate(employees, "M", **WINDOW)
+    out = kpis.turnover_rate(employees, "M", scope=WINDOW)
     jan_a = _row(out, JAN, "A")
     assert jan_a["numerator"] == 1 and jan_a["denominator"] == pytest.approx(3.0)
     assert jan_a["value"] == pytest.approx(1 / 3 * 100 * 12)
@@ -113,7 +114,7 @@ def test_turnover_is_separations_over_average_headcount_annualised(employees):
 
 
 def test_month_with_no_exits_has_zero_turnover(employees):
-    out = kpis.turnover_rate(employees, "M", **WINDOW)
+    out = kpis.turnover_rate(employees, "M", scope=WINDOW)
     feb_a = _row(out, FEB, "A")
     assert feb_a["value"] == 0.0
     assert feb_a["prior_value"] == pytest.approx(400.0)
@@ -121,26 +122,26 @@ def test_month_with_no_exits_has_zero_turnover(employees):
 
 
 def test_unit_with_no_staff_has_nan_turnover_not_an_error(employees, units):
-    out = kpis.turnover_rate(employees, "M", units=units, **WINDOW)
+    out = kpis.turnover_rate(employees, "M", scope=replace(WINDOW, units=units))
     empty_unit = _row(out, JAN, "C")
     assert np.isnan(empty_unit["value"])
     assert empty_unit["people"] == 0
 
 
 def test_voluntary_turnover_counts_only_voluntary_exits(employees):
-    out = kpis.voluntary_turnover_rate(employees, "M", **WINDOW)
+    out = kpis.voluntary_turnover_rate(employees, "M", scope=WINDOW)
     assert _value(out, JAN) == pytest.approx(1 / 4 * 1200)
     assert _value(out, FEB) == 0.0
 
 
 def test_quarterly_turnover_annualises_by_four(employees):
-    out = kpis.turnover_rate(employees, "Q", start="2025-01-01", end="2025-03-31")
+    out = kpis.turnover_rate(employees, "Q", scope=kpis.KpiScope(start="2025-01-01", end="2025-03-31"))
     # Q1 2025 (90 days): E1 90, E2 31, E3 90, E4 45 days -> 256/90 average headcount; 2 exits
     assert _value(out, JAN) == pytest.approx(2 / (256 / 90) * 100 * 4)
 
 
 def test_merged_unit_history_follows_its_successor(employees, units):
-    out = kpis.turnover_rate(employees, "M", units=units, follow_mergers=True, **WINDOW)
+    out = kpis.turnover_rate(employees, "M", scope=replace(WINDOW, units=units, follow_mergers=True))
     assert "B" not in set(out["unit"])
     assert _value(out, FEB, "A") == pytest.approx(1 / 2.5 * 1200)
 
@@ -157,14 +158,14 @@ def test_merger_cycle_is_reported():
 
 
 def test_first_year_turnover_counts_hires_leaving_within_365_days(employees):
-    out = kpis.first_year_turnover_rate(employees, "M", as_of="2026-06-01")
+    out = kpis.first_year_turnover_rate(employees, "M", scope=kpis.KpiScope(as_of="2026-06-01"))
     jan = _row(out, JAN)
     assert (jan["numerator"], jan["denominator"]) == (2, 3)  # E2 and E4 of the Jan 2025 hires E1, E2, E4
     assert jan["value"] == pytest.approx(200 / 3)
 
 
 def test_first_year_turnover_omits_cohorts_whose_year_is_not_over(employees):
-    out = kpis.first_year_turnover_rate(employees, "M", as_of="2025-06-01")
+    out = kpis.first_year_turnover_rate(employees, "M", scope=kpis.KpiScope(as_of="2025-06-01"))
     assert out.empty
 
 
@@ -187,7 +188,7 @@ def requisitions() -> pd.DataFrame:
 
 
 def test_vacancy_rate_is_open_fte_over_filled_plus_open(requisitions, employees):
-    out = kpis.vacancy_rate(requisitions, employees, "M", **WINDOW)
+    out = kpis.vacancy_rate(requisitions, employees, "M", scope=WINDOW)
     jan_a = _row(out, JAN, "A")
     # open on 31 Jan in A: R1 (1.0) + R5 (1.0); filled: E1 1.0 + E2 0.5 + E3 1.0
     assert jan_a["numerator"] == pytest.approx(2.0)
@@ -197,7 +198,7 @@ def test_vacancy_rate_is_open_fte_over_filled_plus_open(requisitions, employees)
 
 
 def test_time_to_fill_is_median_days_and_excludes_open_requisitions(requisitions):
-    out = kpis.time_to_fill(requisitions, "M", **WINDOW)
+    out = kpis.time_to_fill(requisitions, "M", scope=WINDOW)
     assert _value(out, JAN, "B") == 45  # R4: 1 Dec -> 15 Jan
     feb = _row(out, FEB, "A", "RN")
     assert feb["value"] == pytest.approx(40.5)  # R1 41 days, R5 40 days; R2 (open) excluded
@@ -230,7 +231,7 @@ def shifts() -> pd.DataFrame:
 
 
 def test_night_shift_hours_are_split_at_the_month_boundary(shifts, employees):
-    out = kpis.overtime_share(shifts, "M", employees=employees, tz=NY, **WINDOW)
+    out = kpis.overtime_share(shifts, "M", employees=employees, tz=NY, scope=WINDOW)
     jan, feb = _row(out, JAN, "A"), _row(out, FEB, "A")
     assert jan["denominator"] == pytest.approx(5 + 12 + 12)
     assert jan["numerator"] == pytest.approx(4 * 5 / 12)
@@ -239,7 +240,7 @@ def test_night_shift_hours_are_split_at_the_month_boundary(shifts, employees):
 
 
 def test_agency_share_uses_employment_type_when_shift_flag_is_empty(shifts, employees):
-    out = kpis.agency_share(shifts, "M", employees=employees, tz=NY, **WINDOW)
+    out = kpis.agency_share(shifts, "M", employees=employees, tz=NY, scope=WINDOW)
     assert _value(out, JAN, "A") == pytest.approx(100 * 12 / 29)
     assert _value(out, FEB, "A") == 0.0
 
@@ -331,10 +332,12 @@ def test_absence_rate_is_absence_hours_over_contracted_hours(employees):
         }
     )
     contracted_a = (1.0 + 0.5 + 1.0) * 40 * 31 / 7
-    out = kpis.absence_rate(absences, employees, "M", start="2025-01-01", end="2025-01-31")
+    out = kpis.absence_rate(absences, employees, "M", scope=kpis.KpiScope(start="2025-01-01", end="2025-01-31"))
     assert _row(out, JAN, "A")["denominator"] == pytest.approx(contracted_a)
     assert _value(out, JAN, "A") == pytest.approx(100 * 20 / contracted_a)
-    sick = kpis.absence_rate(absences, employees, "M", absence_types=("sick",), start="2025-01-01", end="2025-01-31")
+    sick = kpis.absence_rate(
+        absences, employees, "M", absence_types=("sick",), scope=kpis.KpiScope(start="2025-01-01", end="2025-01-31")
+    )
     assert _value(sick, JAN, "A") == pytest.approx(100 * 8 / contracted_a)
 
 
@@ -356,10 +359,12 @@ def training() -> pd.DataFrame:
 
 
 def test_training_compliance_is_on_time_completions_over_assignments_due(training, employees):
-    out = kpis.training_compliance(training, employees, "M", as_of="2025-03-31")
+    out = kpis.training_compliance(training, employees, "M", scope=kpis.KpiScope(as_of="2025-03-31"))
     assert _value(out, JAN) == pytest.approx(100 / 3)  # EMR-101 on time (E1); late (E3); FIRE not done
     assert _value(out, FEB) == pytest.approx(100.0)
-    emr = kpis.training_compliance(training, employees, "M", categories=("EMR",), as_of="2025-03-31")
+    emr = kpis.training_compliance(
+        training, employees, "M", categories=("EMR",), scope=kpis.KpiScope(as_of="2025-03-31")
+    )
     assert _value(emr, JAN) == pytest.approx(50.0)
 
 
@@ -391,7 +396,7 @@ def test_rollout_readiness_is_share_of_unit_staff_trained_before_go_live(rollout
 
 
 def test_readiness_gaps_name_who_misses_which_course(rollouts, training, employees):
-    gaps = kpis.readiness_gaps(rollouts, training, employees, as_of="2025-01-25")
+    gaps = kpis.readiness_gaps(rollouts, training, employees, scope=kpis.KpiScope(as_of="2025-01-25"))
     assert dict(zip(gaps["employee_id"], gaps["missing_courses"], strict=True)) == {
         "E3": "EMR-101; EMR-102",
         "E5": "EMR-101; EMR-102",
@@ -563,7 +568,7 @@ def test_skills_gap_compares_open_role_needs_with_skills_on_staff(requisitions, 
 
 
 def test_readiness_gap_counts_give_numbers_without_names(rollouts, training, employees):
-    counts = kpis.readiness_gap_counts(rollouts, training, employees, as_of="2025-01-25")
+    counts = kpis.readiness_gap_counts(rollouts, training, employees, scope=kpis.KpiScope(as_of="2025-01-25"))
     assert "last_name" not in counts.columns
     assert counts.set_index("role")["not_ready"].to_dict() == {"CNA": 1, "RN": 1}
 
@@ -594,7 +599,7 @@ def test_turnover_totals_add_up_over_units_and_are_never_negative(people):
         }
         for i, (unit, role, hired, stay) in enumerate(people)
     ]
-    out = kpis.turnover_rate(pd.DataFrame(rows), "Q", start="2024-01-01", end="2026-12-31")
+    out = kpis.turnover_rate(pd.DataFrame(rows), "Q", scope=kpis.KpiScope(start="2024-01-01", end="2026-12-31"))
     assert (out["value"].dropna() >= 0).all()
     units = (
         out.loc[(out["unit"] != "All") & (out["role"] == "All")].groupby("period")[["numerator", "denominator"]].sum()

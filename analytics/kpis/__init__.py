@@ -24,13 +24,13 @@ views (:mod:`analytics.kpi_views`).
 
 Rows are given at four levels: each unit and role, each unit over all roles, each role over all units,
 and the hospital total. A unit with nobody in the denominator has ``value`` NaN (never a 0/0 error);
-a period with no event in the numerator (a month with no exits) has ``value`` 0. When ``units`` (the
-``units`` table) is passed, every unit open during a period gets a unit-total row even without data, and
-``follow_mergers=True`` maps the history of a merged unit (``units.merged_into``) into its successor.
+a period with no event in the numerator (a month with no exits) has ``value`` 0. Which periods, which day and
+which units a KPI covers is one value, :class:`KpiScope` (the ``scope`` keyword of every KPI function; fields and
+meaning on the class); KPI-specific options (``employment_types``, ``tz`` ...) stay keywords of their own.
 
 The package, one idea a module:
 
-- :mod:`analytics.kpis.engine` — the aggregation to the four levels, prior period and change.
+- :mod:`analytics.kpis.engine` — the scope of a KPI, the aggregation to the four levels, prior period and change.
 - :mod:`analytics.kpis.inputs` — canonical tables read into typed rows; unit mergers; who was employed when.
 - :mod:`analytics.kpis.workforce` — headcount, FTE, turnover, first-year turnover.
 - :mod:`analytics.kpis.recruiting` — open requisitions, vacancy rate, time to fill.
@@ -42,7 +42,7 @@ The formulas and their published sources are in ``docs/kpis.md``; each docstring
 """
 
 from analytics.kpis.engagement import enps, patient_experience_score, pulse_average
-from analytics.kpis.engine import KPI_COLUMNS, LEVELS, SERIES_KEYS, add_prior_and_change
+from analytics.kpis.engine import KPI_COLUMNS, LEVELS, SERIES_KEYS, WHOLE_HISTORY, KpiScope, add_prior_and_change
 from analytics.kpis.hours import (
     CONTRACT_TYPES,
     HOURS_PER_FTE_WEEK,
@@ -91,6 +91,8 @@ __all__ = [
     "NURSING_ROLES",
     "SERIES_KEYS",
     "TOTAL",
+    "WHOLE_HISTORY",
+    "KpiScope",
     "absence_rate",
     "add_prior_and_change",
     "agency_share",

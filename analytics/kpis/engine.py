@@ -10,6 +10,7 @@ value. The output columns are :data:`KPI_COLUMNS` (described in :mod:`analytics.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
@@ -29,7 +30,7 @@ def reads(*tables: str) -> Callable[[KpiFunction], KpiFunction]:
 
     The names are stored on the function as ``tables``; :mod:`analytics.catalogue` takes each KPI's tables from
     there (and hands a KPI no other table), so what a KPI reads is declared once, next to the code that reads it.
-    ``"units"`` is read through the ``units`` argument (unit rows and mergers).
+    ``"units"`` is read through ``scope.units`` (:class:`KpiScope`: unit rows and mergers).
     """
 
     def declare(function: KpiFunction) -> KpiFunction:
@@ -37,6 +38,36 @@ def reads(*tables: str) -> Callable[[KpiFunction], KpiFunction]:
         return function
 
     return declare
+
+
+@dataclass(frozen=True, eq=False)
+class KpiScope:
+    """Which periods, which day and which units a KPI covers: the ``scope`` argument of every KPI function.
+
+    - ``start``, ``end`` (anything ``pd.Timestamp`` accepts, or None): the periods reported are those from the one
+      containing ``start`` to the one containing ``end``; by default the span of the KPI's own dates (employee KPIs:
+      at most :data:`analytics.kpis.inputs.DEFAULT_LOOKBACK_YEARS` back, from the first recorded exit).
+    - ``as_of`` (a day, or None): the day the data is read on. Stock KPIs (headcount, FTE, vacancy) measure a
+      period that ends later on this day; cohort and due-date KPIs count only cohorts and assignments whose
+      year or due date is over by it; readiness gaps count days to go-live from it. None: each KPI's default
+      (the period's last day, or the latest date in the data), named in its docstring.
+    - ``units`` (the canonical ``units`` table, or None): the unit mergers (``units.merged_into``), and for KPIs
+      whose docstring says so, a unit-total row for every unit open during a period even without data.
+    - ``follow_mergers`` (bool): map the history of a merged unit into its successor (needs ``units``).
+
+    A KPI that has no use for a field ignores it (its docstring says which fields it uses). ``eq=False``: the
+    scope holds a DataFrame, so it compares and hashes by identity.
+    """
+
+    start: object = None
+    end: object = None
+    as_of: object = None
+    units: pd.DataFrame | None = None
+    follow_mergers: bool = False
+
+
+WHOLE_HISTORY = KpiScope()
+"""The default scope: every period of the data, read on the latest day, no unit table, mergers not followed."""
 
 
 LEVELS: tuple[tuple[str, ...], ...] = (("unit", "role"), ("unit",), ("role",), ())

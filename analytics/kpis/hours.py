@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analytics.kpis.engine import cube, empty_kpi, reads
+from analytics.kpis.engine import WHOLE_HISTORY, KpiScope, cube, empty_kpi, reads
 from analytics.kpis.inputs import (
     attach_employee,
     date_column,
@@ -110,14 +110,14 @@ def _started(hours: pd.DataFrame) -> pd.Series:
     return hours.loc[~hours["continued"].astype(bool).to_numpy(), "period"]
 
 
-def _hours_share(hours: pd.DataFrame, column: str, freq, units, follow_mergers, start, end) -> pd.DataFrame:
-    hours = map_units(hours, units, follow_mergers)
-    periods = window([_started(hours)], freq, start, end)
+def _hours_share(hours: pd.DataFrame, column: str, freq: str, scope: KpiScope) -> pd.DataFrame:
+    hours = map_units(hours, scope)
+    periods = window([_started(hours)], freq, scope.start, scope.end)
     if hours.empty or len(periods) == 0:
         return empty_kpi(freq)
     num = hours.rename(columns={column: "num"})[["period", "unit", "role", "num", "person"]]
     den = hours.rename(columns={"hours": "den"})[["period", "unit", "role", "den", "person"]]
-    return cube(num, den, periods, freq, scale=100.0, grid=open_units(units, periods, freq, follow_mergers))
+    return cube(num, den, periods, freq, scale=100.0, grid=open_units(scope, periods, freq))
 
 
 @reads("shifts", "employees", "units")
@@ -126,24 +126,22 @@ def overtime_share(
     freq: str = "M",
     *,
     employees: pd.DataFrame | None = None,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
     tz: str | None = None,
     hours: pd.DataFrame | None = None,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """Overtime share (%): overtime hours / worked hours × 100, from timecards (worked shifts).
 
     Hours of a shift crossing a period boundary are split at local midnight. ``numerator`` = overtime
     hours, ``denominator`` = worked hours. Source of the definition: NSI report / NDNQI (overtime as a
     share of worked hours). ``hours`` may pass a :func:`worked_hours` frame (same ``freq``) computed once
-    for several KPIs, as :func:`agency_share` and :func:`hppd` accept too.
+    for several KPIs, as :func:`agency_share` and :func:`hppd` accept too. ``scope`` (:class:`KpiScope`; ``as_of``
+    not used; each open unit gets a row).
     """
     freq = check_freq(freq)
     if hours is None:
         hours = worked_hours(freq, shifts=shifts, employees=employees, tz=tz)
-    return _hours_share(hours, "overtime_hours", freq, units, follow_mergers, start, end)
+    return _hours_share(hours, "overtime_hours", freq, scope or WHOLE_HISTORY)
 
 
 @reads("shifts", "employees", "staffed_hours", "units")
@@ -153,22 +151,20 @@ def agency_share(
     *,
     employees: pd.DataFrame | None = None,
     staffed_hours: pd.DataFrame | None = None,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
     tz: str | None = None,
     hours: pd.DataFrame | None = None,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """Agency/travel share (%): agency and travel hours / all worked hours × 100.
 
     From timecards, or from ``staffed_hours`` (contract ÷ employee + contract hours, as in the CMS
-    Payroll-Based Journal). ``numerator`` = agency hours, ``denominator`` = worked hours.
+    Payroll-Based Journal). ``numerator`` = agency hours, ``denominator`` = worked hours. ``scope`` as for
+    :func:`overtime_share`.
     """
     freq = check_freq(freq)
     if hours is None:
         hours = worked_hours(freq, shifts=shifts, employees=employees, staffed_hours=staffed_hours, tz=tz)
-    return _hours_share(hours, "agency_hours", freq, units, follow_mergers, start, end)
+    return _hours_share(hours, "agency_hours", freq, scope or WHOLE_HISTORY)
 
 
 @reads("census")
@@ -213,12 +209,9 @@ def hppd(
     staffed_hours: pd.DataFrame | None = None,
     employees: pd.DataFrame | None = None,
     nursing_roles: Sequence[str] = NURSING_ROLES,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
     tz: str | None = None,
     hours: pd.DataFrame | None = None,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """Nursing hours per patient day (HPPD): worked nursing hours / patient days.
 
@@ -227,20 +220,20 @@ def hppd(
     ``staffed_hours``; patient days come from :func:`patient_days`. Role rows give each role's HPPD over
     the unit's patient days (RN HPPD); ``role == "All"`` sums the nursing roles. A unit without census has
     NaN. ``numerator`` = nursing hours, ``denominator`` = patient days. Value in hours per patient day.
+    ``scope`` as for :func:`overtime_share`.
     """
     freq = check_freq(freq)
+    scope = scope or WHOLE_HISTORY
     if hours is None:
         hours = worked_hours(freq, shifts=shifts, employees=employees, staffed_hours=staffed_hours, tz=tz)
-    hours = map_units(
-        hours.loc[hours["role"].isin(list(nursing_roles)).fillna(False).to_numpy()], units, follow_mergers
-    )
-    days = map_units(patient_days(census, freq), units, follow_mergers)
-    periods = window([_started(hours), days["period"]], freq, start, end)
+    hours = map_units(hours.loc[hours["role"].isin(list(nursing_roles)).fillna(False).to_numpy()], scope)
+    days = map_units(patient_days(census, freq), scope)
+    periods = window([_started(hours), days["period"]], freq, scope.start, scope.end)
     if len(periods) == 0:
         return empty_kpi(freq)
     num = hours.rename(columns={"hours": "num"})[["period", "unit", "role", "num", "person"]]
     den = days.rename(columns={"patient_days": "den"}).assign(role=pd.NA)
-    return cube(num, den, periods, freq, den_by_role=False, grid=open_units(units, periods, freq, follow_mergers))
+    return cube(num, den, periods, freq, den_by_role=False, grid=open_units(scope, periods, freq))
 
 
 @reads("absences", "employees", "units")
@@ -251,10 +244,7 @@ def absence_rate(
     *,
     absence_types: Sequence[str] | None = None,
     employment_types: Sequence[str] | None = EMPLOYED_TYPES,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """Absence rate (%): absence hours / scheduled (contracted) hours × 100.
 
@@ -262,10 +252,12 @@ def absence_rate(
     Digital sickness-absence rate (FTE days lost ÷ FTE days available). ``absence_types=("sick",)``
     gives the sickness-absence rate; default counts all types. Absences of people outside
     ``employment_types`` or with no FTE are ignored. ``numerator`` = absence hours, ``denominator`` =
-    contracted hours. Absences are sensitive: call through ``DataAccess.aggregate``.
+    contracted hours. Absences are sensitive: call through ``DataAccess.aggregate``. ``scope`` as for
+    :func:`overtime_share`.
     """
     freq = check_freq(freq)
-    emp = map_units(parse_employees(employees, employment_types), units, follow_mergers)
+    scope = scope or WHOLE_HISTORY
+    emp = map_units(parse_employees(employees, employment_types), scope)
     emp = emp.loc[emp["fte"].notna() & (emp["fte"] > 0)].reset_index(drop=True)
     absent = absences.copy()
     if absence_types is not None:
@@ -273,7 +265,7 @@ def absence_rate(
     absent = attach_employee(absent.drop(columns=["unit", "role"], errors="ignore"), emp)
     absent = absent.loc[absent["person"].isin(set(emp["employee_id"])).to_numpy()]
     absent["period"] = period_start(date_column(absent, "date"), freq)
-    periods = window([absent["period"]], freq, start, end)
+    periods = window([absent["period"]], freq, scope.start, scope.end)
     if emp.empty or len(periods) == 0:
         return empty_kpi(freq)
     overlap = employment_overlap(emp, periods, freq)
@@ -288,4 +280,4 @@ def absence_rate(
         }
     )
     num = absent.assign(num=number_column(absent, "hours").fillna(0.0))[["period", "unit", "role", "num", "person"]]
-    return cube(num, den, periods, freq, scale=100.0, grid=open_units(units, periods, freq, follow_mergers))
+    return cube(num, den, periods, freq, scale=100.0, grid=open_units(scope, periods, freq))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analytics.kpis.engine import KpiScope
 from analytics.periods import period_end, window
 
 DEFAULT_LOOKBACK_YEARS = 5
@@ -40,12 +41,12 @@ def unit_successors(units: pd.DataFrame | None) -> dict[str, str]:
     return final
 
 
-def map_units(frame: pd.DataFrame, units: pd.DataFrame | None, follow_mergers: bool) -> pd.DataFrame:
-    """``frame`` with each merged unit replaced by its successor (:func:`unit_successors`) when ``follow_mergers``;
-    otherwise ``frame`` itself. Keeps a categorical ``unit`` categorical."""
-    if not follow_mergers or "unit" not in frame:
+def map_units(frame: pd.DataFrame, scope: KpiScope) -> pd.DataFrame:
+    """``frame`` with each merged unit replaced by its successor (:func:`unit_successors` of ``scope.units``) when
+    ``scope.follow_mergers``; otherwise ``frame`` itself. Keeps a categorical ``unit`` categorical."""
+    if not scope.follow_mergers or "unit" not in frame:
         return frame
-    mapping = unit_successors(units)
+    mapping = unit_successors(scope.units)
     if not mapping:
         return frame
     out = frame.copy()
@@ -121,11 +122,13 @@ def attach_employee(
     return out
 
 
-def open_units(units: pd.DataFrame | None, periods: pd.DatetimeIndex, freq: str, follow_mergers: bool) -> pd.DataFrame:
-    """(period, unit) pairs of units open at some time during each period."""
+def open_units(scope: KpiScope, periods: pd.DatetimeIndex, freq: str) -> pd.DataFrame:
+    """(period, unit) pairs of units of ``scope.units`` open at some time during each period (a merged unit is
+    left out when ``scope.follow_mergers``)."""
+    units = scope.units
     if units is None or units.empty or len(periods) == 0:
         return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), "unit": pd.Series(dtype="string")})
-    merged = set(unit_successors(units)) if follow_mergers else set()
+    merged = set(unit_successors(units)) if scope.follow_mergers else set()
     table = units.loc[~units["unit_id"].astype("string").isin(merged)]
     opened = date_column(table, "opened").to_numpy()[:, None]
     closed = date_column(table, "closed").to_numpy()[:, None]

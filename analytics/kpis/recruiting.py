@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analytics.kpis.engine import LEVELS, TOTAL, cube, empty_kpi, finish, reads
+from analytics.kpis.engine import LEVELS, TOTAL, WHOLE_HISTORY, KpiScope, cube, empty_kpi, finish, reads
 from analytics.kpis.inputs import (
     date_column,
     employed_on,
@@ -79,27 +79,26 @@ def vacancy_rate(
     employees: pd.DataFrame,
     freq: str = "M",
     *,
-    as_of: object = None,
     employment_types: Sequence[str] | None = EMPLOYED_TYPES,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
-    """Vacancy rate (%) on the last day of each period: open FTE / (filled FTE + open FTE) × 100.
+    """Vacancy rate (%) on the last day of each period (or ``scope.as_of`` if earlier): open FTE / (filled FTE +
+    open FTE) × 100.
 
     Source: NSI report, RN vacancy rate = vacant positions ÷ (filled + vacant positions), in FTE.
     Open FTE = ``fte`` of requisitions open that day (see :func:`open_requisitions`; a missing fte counts
     as 1.0); filled FTE = contracted ``fte`` of employees employed that day. ``numerator`` = open FTE,
-    ``denominator`` = filled + open FTE, ``people`` = employees behind the filled FTE.
+    ``denominator`` = filled + open FTE, ``people`` = employees behind the filled FTE. ``scope``
+    (:class:`KpiScope`, every field used; each open unit gets a row).
     """
     freq = check_freq(freq)
-    req = map_units(parse_requisitions(requisitions), units, follow_mergers)
-    emp = map_units(parse_employees(employees, employment_types), units, follow_mergers)
-    periods = window([req["opened"], req["filled"]], freq, start, end)
+    scope = scope or WHOLE_HISTORY
+    req = map_units(parse_requisitions(requisitions), scope)
+    emp = map_units(parse_employees(employees, employment_types), scope)
+    periods = window([req["opened"], req["filled"]], freq, scope.start, scope.end)
     if len(periods) == 0:
         return empty_kpi(freq)
-    snaps = snapshot_dates(periods, freq, as_of)
+    snaps = snapshot_dates(periods, freq, scope.as_of)
     req_rows, req_cols = _open_on(req, snaps)
     opened = pd.DataFrame(
         {
@@ -122,7 +121,7 @@ def vacancy_rate(
         }
     )
     den = pd.concat([filled, opened.rename(columns={"num": "den"})], ignore_index=True)
-    return cube(opened, den, periods, freq, scale=100.0, grid=open_units(units, periods, freq, follow_mergers))
+    return cube(opened, den, periods, freq, scale=100.0, grid=open_units(scope, periods, freq))
 
 
 @reads("requisitions", "units")
@@ -130,22 +129,21 @@ def time_to_fill(
     requisitions: pd.DataFrame,
     freq: str = "M",
     *,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """Median time to fill (days) of requisitions filled in each period: ``filled - opened``.
 
     Source: NSI report ("time to recruit": days from requisition approval to offer acceptance). A
     requisition still open (no ``filled`` date) or cancelled is excluded; it counts in
     :func:`vacancy_rate` and in :func:`open_requisitions` instead. ``value`` = median days,
-    ``denominator`` = requisitions filled, ``numerator`` = NaN, ``people`` = requisitions filled.
+    ``denominator`` = requisitions filled, ``numerator`` = NaN, ``people`` = requisitions filled. ``scope``
+    (:class:`KpiScope`; ``as_of`` not used, ``units`` only for mergers).
     """
     freq = check_freq(freq)
-    req = map_units(parse_requisitions(requisitions), units, follow_mergers)
+    scope = scope or WHOLE_HISTORY
+    req = map_units(parse_requisitions(requisitions), scope)
     done = req.loc[req["filled"].notna() & (req["status"] != "cancelled").fillna(True).to_numpy()].copy()
-    periods = window([done["filled"]], freq, start, end)
+    periods = window([done["filled"]], freq, scope.start, scope.end)
     if done.empty or len(periods) == 0:
         return empty_kpi(freq)
     done["period"] = period_start(done["filled"], freq)

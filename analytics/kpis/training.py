@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analytics.kpis.engine import KPI_COLUMNS, LEVELS, TOTAL, cube, empty_kpi, reads
+from analytics.kpis.engine import KPI_COLUMNS, LEVELS, TOTAL, WHOLE_HISTORY, KpiScope, cube, empty_kpi, reads
 from analytics.kpis.inputs import attach_employee, date_column, map_units, open_units, parse_employees, text_column
 from analytics.periods import check_freq, period_start, window
 
@@ -29,39 +29,37 @@ def training_compliance(
     *,
     categories: Sequence[str] | None = None,
     courses: Sequence[str] | None = None,
-    as_of: object = None,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """Training compliance (%): assignments completed by their due date / assignments due × 100.
 
-    An assignment counts in the period of its ``due_date`` once that date has passed by ``as_of`` (default:
+    An assignment counts in the period of its ``due_date`` once that date has passed by ``scope.as_of`` (default:
     the latest completion date in the data — an assignment not yet due cannot be late; assignments without a
     due date are not measured); it is compliant when ``completion_date ≤ due_date``. ``categories`` (e.g.
     ``("EMR", "HIS", "telemedicine")``) or ``courses`` (e.g. :func:`rollout_courses`) narrow it to required
     tech-rollout courses. This is the usual learning-system "completed on time" measure. ``numerator`` =
-    on-time completions, ``denominator`` = assignments due.
+    on-time completions, ``denominator`` = assignments due. ``scope`` (:class:`KpiScope`, every field used; each
+    open unit gets a row).
     """
     freq = check_freq(freq)
+    scope = scope or WHOLE_HISTORY
     rows = training.copy()
     if categories is not None:
         rows = rows.loc[text_column(rows, "category").isin(list(categories)).to_numpy()]
     if courses is not None:
         rows = rows.loc[text_column(rows, "course").isin(list(courses)).to_numpy()]
-    emp = map_units(parse_employees(employees, None), units, follow_mergers)
+    emp = map_units(parse_employees(employees, None), scope)
     rows = attach_employee(rows.drop(columns=["unit", "role"], errors="ignore"), emp)
     due = date_column(rows, "due_date")
     done = date_column(rows, "completion_date")
-    cutoff = pd.Timestamp(as_of) if as_of is not None else done.max()
+    cutoff = pd.Timestamp(scope.as_of) if scope.as_of is not None else done.max()
     measurable = due.notna() & ((due <= cutoff) if pd.notna(cutoff) else True)
     rows = rows.assign(period=period_start(due, freq), den=1.0, num=(done.notna() & (done <= due)).astype(float))
     rows = rows.loc[measurable.to_numpy()]
-    periods = window([rows["period"]], freq, start, end)
+    periods = window([rows["period"]], freq, scope.start, scope.end)
     if rows.empty or len(periods) == 0:
         return empty_kpi(freq)
-    return cube(rows, rows, periods, freq, scale=100.0, grid=open_units(units, periods, freq, follow_mergers))
+    return cube(rows, rows, periods, freq, scale=100.0, grid=open_units(scope, periods, freq))
 
 
 _STAFF_COLUMNS = [
@@ -82,13 +80,12 @@ def _rollout_staff(
     tech_rollouts: pd.DataFrame,
     training: pd.DataFrame,
     employees: pd.DataFrame,
-    units: pd.DataFrame | None,
-    follow_mergers: bool,
+    scope: KpiScope,
 ) -> pd.DataFrame:
     """One row per rollout and staff member of its unit on go-live, with ``ready`` and ``missing_courses``."""
-    emp = map_units(parse_employees(employees, None), units, follow_mergers)
+    emp = map_units(parse_employees(employees, None), scope)
     emp["unit"] = emp["unit"].astype("string")
-    roll = map_units(tech_rollouts.assign(unit=text_column(tech_rollouts, "unit")), units, follow_mergers).copy()
+    roll = map_units(tech_rollouts.assign(unit=text_column(tech_rollouts, "unit")), scope).copy()
     roll["unit"] = roll["unit"].astype("string")
     roll["go_live"] = date_column(roll, "go_live")
     roll = roll.dropna(subset=["go_live"]).reset_index(drop=True)
@@ -148,8 +145,7 @@ def rollout_readiness(
     employees: pd.DataFrame,
     freq: str = "M",
     *,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """Rollout readiness (%): staff of the unit who completed every required course by go-live / staff.
 
@@ -159,10 +155,10 @@ def rollout_readiness(
     far). A rollout with no required course counts everyone as ready. Returns :data:`KPI_COLUMNS` plus
     ``system`` and ``go_live``; ``period`` is the go-live's period; rows per unit/role of that rollout and
     its totals (``unit == "All"`` equals the rollout's unit). ``prior_value`` and ``change`` are NaN (each
-    go-live stands alone).
+    go-live stands alone). ``scope`` (:class:`KpiScope`): only ``units`` and ``follow_mergers`` are used.
     """
     freq = check_freq(freq)
-    staff = _rollout_staff(tech_rollouts, training, employees, units, follow_mergers)
+    staff = _rollout_staff(tech_rollouts, training, employees, scope or WHOLE_HISTORY)
     if staff.empty:
         return empty_kpi(freq).assign(system=pd.Series(dtype="string"), go_live=pd.Series(dtype="datetime64[ns]"))
     staff["period"] = period_start(staff["go_live"], freq)
@@ -206,20 +202,20 @@ def readiness_gaps(
     training: pd.DataFrame,
     employees: pd.DataFrame,
     *,
-    as_of: object = None,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """Who is not ready for which go-live: one row per person and rollout with missing courses.
 
     Columns: system, rollout_type, unit, go_live (datetime64[ns]), employee_id, first_name, last_name,
     role, missing_courses (``;``-joined course names), days_to_go_live (float64; negative when past,
-    measured from ``as_of``, default the latest go-live). Personal data: pages show names only to roles
-    allowed to see that unit's employees.
+    measured from ``scope.as_of``, default the latest go-live). ``scope`` (:class:`KpiScope`): ``as_of``,
+    ``units`` and ``follow_mergers`` are used. Personal data: pages show names only to roles allowed to see
+    that unit's employees.
     """
-    staff = _rollout_staff(tech_rollouts, training, employees, units, follow_mergers)
+    scope = scope or WHOLE_HISTORY
+    staff = _rollout_staff(tech_rollouts, training, employees, scope)
     gaps = staff.loc[~staff["ready"].astype(bool)].drop(columns=["ready"]).copy()
-    day = pd.Timestamp(as_of) if as_of is not None else staff["go_live"].max()
+    day = pd.Timestamp(scope.as_of) if scope.as_of is not None else staff["go_live"].max()
     gaps["days_to_go_live"] = (gaps["go_live"] - day).dt.days.astype("float64")
     return gaps.sort_values(["go_live", "system", "unit", "last_name"]).reset_index(drop=True)
 
@@ -230,16 +226,15 @@ def readiness_gap_counts(
     training: pd.DataFrame,
     employees: pd.DataFrame,
     *,
-    as_of: object = None,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """How many people are not ready for each go-live, by unit and role — :func:`readiness_gaps` without names.
 
     Columns: system (string), go_live (datetime64[ns]), days_to_go_live (float64), unit, role (string),
-    not_ready (int64, persons), people (int64, = not_ready, for the data layer).
+    not_ready (int64, persons), people (int64, = not_ready, for the data layer). ``scope`` as for
+    :func:`readiness_gaps`.
     """
-    gaps = readiness_gaps(tech_rollouts, training, employees, as_of=as_of, units=units, follow_mergers=follow_mergers)
+    gaps = readiness_gaps(tech_rollouts, training, employees, scope=scope)
     keys = ["system", "go_live", "days_to_go_live", "unit", "role"]
     counts = gaps.groupby(keys, dropna=False).size().rename("not_ready").reset_index()
     counts["not_ready"] = counts["not_ready"].astype("int64")

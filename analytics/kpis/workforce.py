@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analytics.kpis.engine import cube, empty_kpi, reads
+from analytics.kpis.engine import WHOLE_HISTORY, KpiScope, cube, empty_kpi, reads
 from analytics.kpis.inputs import (
     employed_on,
     employee_window,
@@ -31,19 +31,16 @@ def headcount(
     freq: str = "M",
     *,
     employment_types: Sequence[str] | None = EMPLOYED_TYPES,
-    as_of: object = None,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
-    """Headcount: persons employed on the last day of each period (or ``as_of`` if earlier).
+    """Headcount: persons employed on the last day of each period (or ``scope.as_of`` if earlier).
 
     Employed on day d means ``hire_date ≤ d ≤ termination_date`` (termination date is the last day
     employed). Agency and travel staff are excluded by default (``employment_types``). ``value`` is
-    persons; numerator and denominator are NaN. Returns :data:`KPI_COLUMNS`.
+    persons; numerator and denominator are NaN. ``scope`` (:class:`KpiScope`, every field used; each open unit
+    gets a row). Returns :data:`KPI_COLUMNS`.
     """
-    return _stock(employees, freq, "count", employment_types, as_of, units, follow_mergers, start, end)
+    return _stock(employees, freq, "count", employment_types, scope or WHOLE_HISTORY)
 
 
 @reads("employees", "units")
@@ -52,26 +49,25 @@ def fte(
     freq: str = "M",
     *,
     employment_types: Sequence[str] | None = EMPLOYED_TYPES,
-    as_of: object = None,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """Contracted FTE on the last day of each period: sum of ``employees.fte`` of those employed then.
 
-    1.0 FTE = 40 contracted hours a week (schema). A missing ``fte`` adds nothing. ``value`` is FTE.
+    1.0 FTE = 40 contracted hours a week (schema). A missing ``fte`` adds nothing. ``value`` is FTE. ``scope`` as
+    for :func:`headcount`.
     """
-    return _stock(employees, freq, "fte", employment_types, as_of, units, follow_mergers, start, end)
+    return _stock(employees, freq, "fte", employment_types, scope or WHOLE_HISTORY)
 
 
-def _stock(employees, freq, what, employment_types, as_of, units, follow_mergers, start, end) -> pd.DataFrame:
+def _stock(
+    employees: pd.DataFrame, freq: str, what: str, employment_types: Sequence[str] | None, scope: KpiScope
+) -> pd.DataFrame:
     freq = check_freq(freq)
-    emp = map_units(parse_employees(employees, employment_types), units, follow_mergers)
-    periods = employee_window(emp, freq, start, end)
+    emp = map_units(parse_employees(employees, employment_types), scope)
+    periods = employee_window(emp, freq, scope.start, scope.end)
     if emp.empty or len(periods) == 0:
         return empty_kpi(freq)
-    snaps = snapshot_dates(periods, freq, as_of)
+    snaps = snapshot_dates(periods, freq, scope.as_of)
     rows, cols = employed_on(emp, snaps)
     picked = emp.iloc[rows]
     num = pd.DataFrame(
@@ -83,7 +79,7 @@ def _stock(employees, freq, what, employment_types, as_of, units, follow_mergers
             "person": picked["employee_id"].to_numpy(),
         }
     )
-    return cube(num, None, periods, freq, grid=open_units(units, periods, freq, follow_mergers))
+    return cube(num, None, periods, freq, grid=open_units(scope, periods, freq))
 
 
 @reads("employees", "units")
@@ -94,10 +90,7 @@ def turnover_rate(
     reasons: Sequence[str] | None = None,
     employment_types: Sequence[str] | None = EMPLOYED_TYPES,
     annualise: bool = True,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """Turnover rate (%), annualised: separations / average headcount × 100 × (12 / months in period).
 
@@ -106,11 +99,13 @@ def turnover_rate(
     in the person's home unit and role); ``reasons`` limits it (``("voluntary",)`` for voluntary
     turnover). Average headcount = person-days employed in the period ÷ days in the period. A period with
     no exit gives 0; a unit with nobody employed gives NaN. ``numerator`` = separations,
-    ``denominator`` = average headcount. Returns :data:`KPI_COLUMNS`.
+    ``denominator`` = average headcount. ``scope`` (:class:`KpiScope`; ``as_of`` not used; each open unit gets a
+    row). Returns :data:`KPI_COLUMNS`.
     """
     freq = check_freq(freq)
-    emp = map_units(parse_employees(employees, employment_types), units, follow_mergers)
-    periods = employee_window(emp, freq, start, end)
+    scope = scope or WHOLE_HISTORY
+    emp = map_units(parse_employees(employees, employment_types), scope)
+    periods = employee_window(emp, freq, scope.start, scope.end)
     if emp.empty or len(periods) == 0:
         return empty_kpi(freq)
     overlap = employment_overlap(emp, periods, freq)
@@ -139,7 +134,7 @@ def turnover_rate(
         }
     )
     scale = 100.0 * (12 / MONTHS_PER_PERIOD[freq] if annualise else 1.0)
-    return cube(num, den, periods, freq, scale=scale, grid=open_units(units, periods, freq, follow_mergers))
+    return cube(num, den, periods, freq, scale=scale, grid=open_units(scope, periods, freq))
 
 
 @reads("employees", "units")
@@ -157,24 +152,23 @@ def first_year_turnover_rate(
     employees: pd.DataFrame,
     freq: str = "M",
     *,
-    as_of: object = None,
     employment_types: Sequence[str] | None = EMPLOYED_TYPES,
-    units: pd.DataFrame | None = None,
-    follow_mergers: bool = False,
-    start: object = None,
-    end: object = None,
+    scope: KpiScope | None = None,
 ) -> pd.DataFrame:
     """First-year turnover (%) of each hiring cohort: hires who left within 365 days / hires × 100.
 
     The cohort of a period is everyone hired in it (``hire_date`` in the period); a first-year
     separation has ``termination_date - hire_date < 365`` days. Only cohorts whose first year is over by
-    ``as_of`` (default: the latest hire or termination date in the data) are reported, so a young cohort is
-    never shown as falsely low; nor are cohorts hired before the first recorded exit (an export of current
+    ``scope.as_of`` (default: the latest hire or termination date in the data) are reported, so a young cohort
+    is never shown as falsely low; nor are cohorts hired before the first recorded exit (an export of current
     staff and recent leavers would show them at 0%). Source: NSI report, "first-year turnover" (share of
     new hires leaving within one year). ``numerator`` = first-year leavers, ``denominator`` = hires.
+    ``scope`` (:class:`KpiScope`; ``units`` only for mergers: no row for a unit without hires).
     """
     freq = check_freq(freq)
-    emp = map_units(parse_employees(employees, employment_types), units, follow_mergers)
+    scope = scope or WHOLE_HISTORY
+    as_of = scope.as_of
+    emp = map_units(parse_employees(employees, employment_types), scope)
     emp = emp.loc[emp["hire_date"].notna()]
     if emp.empty:
         return empty_kpi(freq)
@@ -187,7 +181,7 @@ def first_year_turnover_rate(
     observed = pd.Timestamp(observed_from(emp)).to_period(freq).start_time
     mature = ((period_end(cohort, freq) + pd.Timedelta(days=FIRST_YEAR_DAYS)) <= cutoff) & (cohort >= observed)
     emp, cohort = emp.loc[mature.to_numpy()], cohort.loc[mature.to_numpy()]
-    periods = window([cohort], freq, start, end)
+    periods = window([cohort], freq, scope.start, scope.end)
     if emp.empty or len(periods) == 0:
         return empty_kpi(freq)
     tenure = (emp["termination_date"] - emp["hire_date"]).dt.days
