@@ -1,4 +1,4 @@
-"""Real public exports load with no hand editing beyond a mapping (files in ../shared/data/real/, see its README)."""
+"""Real public exports load with no hand editing beyond a mapping (files in tests/fixtures/real/, see its README)."""
 
 from __future__ import annotations
 
