@@ -24,6 +24,10 @@ P = ParamSpec("P")
 
 _ASCII_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _LINE_BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029]+")
+WORD_JOINER = "\u2060"
+"""An invisible character that stops GitHub-flavoured Markdown's autolink literals (``http://…``, ``www.…``,
+``user@host``) from turning a bare address into a link; the text reads the same."""
+_AUTOLINK_START = re.compile(r"(?i)(?:https?|ftp)(?=://)\S|www\.|@", re.ASCII)
 
 
 def md_escape(value: object) -> str:
@@ -36,6 +40,7 @@ def md_escape(value: object) -> str:
     ``str``. Raises nothing.
     """
     text = _LINE_BREAKS.sub(" ", str(value))
+    text = _AUTOLINK_START.sub(lambda m: m.group(0)[:-1] + WORD_JOINER + m.group(0)[-1], text)
     return _ASCII_PUNCTUATION.sub(r"\\\1", text)
 
 
@@ -99,6 +104,13 @@ def escape_figure(figure: go.Figure) -> go.Figure:
         for attribute in ("ticktext", "categoryarray"):
             if axis[attribute] is not None:
                 axis[attribute] = _escape_values(list(axis[attribute]))
+        if axis.title is not None and axis.title.text:
+            axis.title.text = html.escape(axis.title.text, quote=False)
+
+    if figure.layout.title is not None and figure.layout.title.text:  # titles name units: ours are plain text
+        figure.layout.title.text = html.escape(figure.layout.title.text, quote=False)
+    if figure.layout.legend is not None and figure.layout.legend.title is not None and figure.layout.legend.title.text:
+        figure.layout.legend.title.text = html.escape(figure.layout.legend.title.text, quote=False)
 
     figure.for_each_xaxis(escape_axis)
     figure.for_each_yaxis(escape_axis)

@@ -37,3 +37,16 @@ def test_every_chart_builder_escapes_unit_ids():
     assert not any("<" in label for label in built.data[0].y)
     assert any("&lt;a href" in label for label in built.data[0].y)
     assert kpi_charts.trend_figure.__wrapped__  # the builders are wrapped by components.text.plot_text
+
+
+def test_titles_naming_a_unit_are_text():
+    """The forecast chart's title names the unit (id and name): a hostile name must not become a link."""
+    from components import forecast_charts
+
+    history = pd.Series([3.0, 4.0], index=pd.date_range("2026-01-01", periods=2, freq="h"))
+    forecast = pd.DataFrame(
+        {c: [4.0, 5.0] for c in ("mean", "lo80", "hi80", "lo95", "hi95")},
+        index=pd.date_range("2026-01-01 02:00", periods=2, freq="h"),
+    )
+    figure = forecast_charts.forecast_figure(history, forecast, f"{HOSTILE} – name")
+    assert "<a" not in figure.layout.title.text and "&lt;a href=" in figure.layout.title.text

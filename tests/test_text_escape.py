@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from components.text import md_escape, md_join
+from components.text import WORD_JOINER, md_escape, md_join
 
 # CommonMark with raw HTML on (as a permissive renderer would) plus GFM tables and strikethrough.
 RENDER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
@@ -30,8 +30,21 @@ ATTACKS = [
 
 
 def _rendered_text(markdown: str) -> str:
-    out = RENDER.render(markdown).strip()
+    """The rendered text, without the invisible word joiners md_escape puts into bare addresses."""
+    out = RENDER.render(markdown).strip().replace(WORD_JOINER, "")
     return out.removeprefix("<p>").removesuffix("</p>")
+
+
+# GitHub-flavoured Markdown's autolink literals (what Streamlit's renderer links without any markup):
+# http(s):// and ftp:// addresses, www. names and e-mail addresses.
+GFM_AUTOLINK = re.compile(r"(?i)(?:https?|ftp)://|www\.|[\w.+-]@[\w-]")
+
+
+def test_bare_addresses_are_never_autolinked():
+    for value in ("http://evil.example/p", "HTTPS://x.y", "see www.evil.example", "mail a.b@evil.example", "ftp://x"):
+        rendered = RENDER.render(md_escape(value))
+        assert not GFM_AUTOLINK.search(html.unescape(rendered)), value
+        assert _rendered_text(md_escape(value)) == value  # and it reads the same
 
 
 def test_each_known_attack_renders_as_its_own_text():
