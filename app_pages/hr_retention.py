@@ -208,6 +208,6 @@ else:
     if model.ignored or model.fit_warnings:
         with st.expander("Columns not used and fit notes"):
             for column, reason in model.ignored.items():
-                st.write(f"- `{column}`: {reason}")
+                st.write(f"- {md_escape(column)}: {md_escape(reason)}")
             for note in model.fit_warnings:
-                st.write(f"- {note}")
+                st.write(f"- {md_escape(note)}")

@@ -20,6 +20,7 @@ from analytics.catalogue import KPIS, KpiSpec, hospital_series
 from analytics.kpis import TOTAL
 from analytics.reference_benchmarks import benchmark_for, load_benchmarks
 from components.caching import scoped_cache
+from components.text import md_escape
 
 FREQ_LABELS = {"M": "Month", "Q": "Quarter", "Y": "Year"}
 
@@ -200,7 +201,7 @@ def kpi_tile(frame: pd.DataFrame, spec: KpiSpec, freq: str) -> None:
         chart_type="line",
     )
     if bench:
-        st.caption(f"Benchmark {spec.format(bench.value)} ({bench.label}, NSI {bench.year}) · {period}")
+        st.caption(f"Benchmark {spec.format(bench.value)} ({md_escape(bench.label)}, NSI {bench.year}) · {period}")
     else:
         st.caption(f"{period} · no published benchmark configured")
 
